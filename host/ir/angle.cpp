@@ -91,21 +91,24 @@ std::int64_t Angle::wrap(std::int64_t periods_of_two_pi) {
   const std::int64_t k = periods_of_two_pi;
   std::int64_t removed = 0;
   if (remainder_ == 0.0) {
-    // q = n/d in units of pi; period = 2k.
-    const __int128 period = static_cast<__int128>(2 * k) * pi_.den;
-    __int128 n = pi_.num;
-    __int128 m = n / period;
-    n -= m * period;
-    removed += static_cast<std::int64_t>(m);
-    if (n > static_cast<__int128>(k) * pi_.den) {
-      n -= period;
-      removed += 1;
-    } else if (n <= -static_cast<__int128>(k) * pi_.den) {
-      n += period;
-      removed -= 1;
+    // Exact part pi*n/d with period 2k (in units of pi): move n into (-k*d, k*d].
+    std::int64_t period = 0;
+    std::int64_t half_period = 0;
+    if (!__builtin_mul_overflow(2 * k, pi_.den, &period) && !__builtin_mul_overflow(k, pi_.den, &half_period)) {
+      std::int64_t n = pi_.num;
+      std::int64_t m = n / period;
+      n -= m * period;
+      removed += m;
+      if (n > half_period) {
+        n -= period;
+        removed += 1;
+      } else if (n <= -half_period) {
+        n += period;
+        removed -= 1;
+      }
+      pi_ = *Rational::make(n, pi_.den);
+      return removed;
     }
-    pi_ = *Rational::make(static_cast<std::int64_t>(n), pi_.den);
-    return removed;
   }
   const double period = 2.0 * static_cast<double>(k) * std::numbers::pi;
   double v = radians();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -85,7 +86,7 @@ struct Op {
                BreakOp, ContinueOp>
       v;
   int line = 0;  // source line, for diagnostics; not part of the canonical form
-  template <typename T>
+  template <typename T, typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Op>>>
   Op(T x, int source_line = 0) : v(std::move(x)), line(source_line) {}
 };
 

@@ -1,0 +1,138 @@
+// `qontos compile`: runs the compiler's passes up to one of them and writes its output.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "device/descriptor.h"
+#include "ir/emit_qasm3.h"
+#include "ir/serialise_json.h"
+#include "ir/stats.h"
+#include "passes/pipeline.h"
+#include "qasm/diagnostic.h"
+#include "qasm/elaborate.h"
+
+namespace qontos::cli {
+
+void add_compile_command(CLI::App& app, CompileOptions& o) {
+  CLI::App* cmd = app.add_subcommand("compile", "Compile an OpenQASM 2 or 3 file through the named passes");
+  cmd->add_option("FILE", o.file, "OpenQASM source file ('-' reads standard input)")->required();
+  cmd->add_option("--device", o.device,
+                  "Device descriptor: a name in board/devices (e.g. superconducting-grid-16) or a path to a .json file");
+  std::string passes;
+  for (const auto& p : passes::pass_names()) passes += (passes.empty() ? "" : ", ") + p;
+  cmd->add_option("--until", o.until, "Stop after this pass (" + passes + "); default: route with a device, else optimise")
+      ->check(CLI::IsMember(passes::pass_names()));
+  cmd->add_option("--emit", o.emit, "Output format: json (canonical IR), qasm3, stats")
+      ->check(CLI::IsMember({"json", "qasm3", "stats"}));
+  cmd->add_option("-o,--output", o.output, "Write the output to this file instead of standard output");
+  cmd->add_flag("--hashes", o.hashes, "Print each pass's name and the SHA-256 of its output");
+  cmd->add_option("--seed", o.seed, "Seed for layout and routing trials");
+  cmd->add_option("--trials", o.trials, "Layout and routing trials")->check(CLI::Range(1, 1000));
+  cmd->add_option("--input", o.inputs, "Value of an OpenQASM 3 input: --input theta=0.5 (repeatable)")
+      ->delimiter(',')
+      ->type_name("NAME=VALUE");
+}
+
+namespace {
+std::string read_input(const std::string& file) {
+  std::stringstream buf;
+  if (file == "-") {
+    buf << std::cin.rdbuf();
+    return buf.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw passes::PassError("cannot open '" + file + "'");
+  buf << in.rdbuf();
+  return buf.str();
+}
+}  // namespace
+
+int run_compile(const CompileOptions& o) {
+  try {
+    std::optional<device::Descriptor> dev;
+    if (!o.device.empty()) dev = device::load_descriptor(o.device, device::default_devices_dir());
+    passes::PassContext ctx;
+    ctx.device = dev ? &*dev : nullptr;
+    ctx.seed = o.seed;
+    ctx.routing_trials = o.trials;
+    std::string until = o.until;
+    if (!dev && (until == "layout" || until == "route")) {
+      if (until == "route" && o.until == "route") until = "optimise";  // default without a device
+    }
+    std::string source = read_input(o.file);
+    std::string path = o.file == "-" ? "<stdin>" : o.file;
+    qasm::ElaborateOptions eo;
+    eo.inputs = o.inputs;
+    // Parse with inputs, then the remaining passes.
+    std::vector<passes::Stage> stages;
+    {
+      ir::Program p = qasm::elaborate_source(source, path, eo);
+      stages.push_back({"parse", p, ir::content_address(p)});
+      const auto& names = passes::pass_names();
+      using Fn = ir::Program (*)(const ir::Program&, const passes::PassContext&);
+      const Fn fns[] = {nullptr, passes::run_inline, passes::run_normalise, passes::run_decompose,
+                        passes::run_optimise, passes::run_layout, passes::run_route};
+      for (std::size_t i = 1; i < names.size() && stages.back().pass != until; ++i) {
+        try {
+          p = fns[i](p, ctx);
+        } catch (const passes::PassError& e) {
+          std::cerr << path << ": error: in pass '" << names[i] << "': " << e.what() << "\n";
+          return 2;
+        }
+        stages.push_back({names[i], p, ir::content_address(p)});
+      }
+    }
+    std::ostringstream out;
+    if (o.hashes) {
+      for (const auto& s : stages) out << s.pass << (s.pass.size() < 10 ? std::string(10 - s.pass.size(), ' ') : " ") << s.hash << "\n";
+    }
+    std::string emit = o.emit.empty() ? (o.hashes ? "" : "json") : o.emit;
+    const ir::Program& final = stages.back().program;
+    if (emit == "json") out << ir::serialise_json(final) << "\n";
+    else if (emit == "qasm3") out << ir::emit_qasm3(final);
+    else if (emit == "stats") {
+      out << "pass: " << stages.back().pass << "\n" << "content_address: " << stages.back().hash << "\n";
+      out << ir::format_stats(ir::compute_stats(final));
+    }
+    if (o.output.empty()) {
+      std::cout << out.str();
+    } else {
+      // Write beside the target and rename, so a failed write never leaves a truncated file.
+      std::string tmp = o.output + ".tmp";
+      {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f) {
+          std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
+          return 2;
+        }
+        f << out.str();
+        if (!f.flush()) {
+          std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
+          return 2;
+        }
+      }
+      if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+        std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
+        return 2;
+      }
+    }
+    return 0;
+  } catch (const qasm::CompileError& e) {
+    std::cerr << e.render() << "\n";
+    return 2;
+  } catch (const passes::PassError& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::runtime_error& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "qontos: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace qontos::cli

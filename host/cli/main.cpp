@@ -1,0 +1,33 @@
+// The `qontos` command line. Exit codes: 0 success, 2 bad input or usage (with a diagnostic
+// on stderr), 1 an internal error.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"qontos: an open control stack for modular quantum computers"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and git commit");
+  qontos::cli::CompileOptions compile;
+  qontos::cli::add_compile_command(app, compile);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "qontos: error: " << e.what() << "\nRun 'qontos --help' for usage.\n";
+    return 2;
+  }
+  if (version) {
+    std::cout << "qontos " << QONTOS_VERSION << " (commit " << QONTOS_GIT_COMMIT << ")\n";
+    return 0;
+  }
+  if (app.got_subcommand("compile")) return qontos::cli::run_compile(compile);
+  std::cout << app.help();
+  return 0;
+}

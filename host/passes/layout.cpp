@@ -1,0 +1,86 @@
+// The `layout` pass: chooses where each logical qubit starts on the device and rewrites the
+// program onto physical qubits. It sets initial_layout (logical -> physical, every logical
+// qubit gets a home even when unused) and final_layout (= initial_layout; `route` updates it),
+// relabels every qubit operand (if/while bodies included) to its physical index, sets
+// num_qubits to the device's qubit count, clears the quantum registers (physical qubits print
+// as "$k") and records the device name. Gates and their order are unchanged.
+//
+// The placement follows SABRE (Li, Ding, Xie 2019): from ctx.routing_trials seeded random
+// starting layouts, route the circuit forwards and backwards twice (the final layout of one
+// direction seeds the next), then score each resulting layout by the SWAPs a forward routing
+// would insert. The trivial layout (logical i on physical i) is scored too, so a circuit that
+// already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins; ties go to the earlier
+// candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
+// the SWAP count this pass chose for.
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "device/descriptor.h"
+#include "passes/pass.h"
+#include "passes/sabre.h"
+
+namespace qontos::passes {
+namespace {
+
+constexpr int kRoundTrips = 2;  // forward+backward passes per trial
+
+std::vector<int> choose_layout(const ir::Program& in, const sabre::Device& dev, const PassContext& ctx) {
+  const int n_phys = dev.descriptor->num_qubits;
+  std::vector<int> identity(static_cast<std::size_t>(n_phys));
+  std::iota(identity.begin(), identity.end(), 0);
+  if (dev.descriptor->all_to_all || in.num_qubits == 0) return identity;
+
+  const sabre::Block forward = sabre::prepare(in.ops, n_phys, false);
+  const sabre::Block backward = sabre::prepare(in.ops, n_phys, true);
+  const std::uint64_t route_seed = sabre::derive_seed(ctx.seed, 0);
+  auto score = [&](const std::vector<int>& layout) {
+    return sabre::route(forward, dev, layout, route_seed, nullptr).swaps;
+  };
+
+  std::vector<int> best = identity;
+  std::int64_t best_swaps = score(identity);
+  for (int t = 0; t < ctx.routing_trials && best_swaps > 0; ++t) {
+    sabre::Prng rng(sabre::derive_seed(ctx.seed, static_cast<std::uint64_t>(t) + 1));
+    std::vector<int> layout = identity;
+    for (std::size_t i = layout.size(); i > 1; --i)  // Fisher-Yates
+      std::swap(layout[i - 1], layout[static_cast<std::size_t>(rng.below(i))]);
+    for (int round = 0; round < kRoundTrips; ++round) {
+      layout = sabre::route(forward, dev, std::move(layout), rng.next(), nullptr).layout;
+      layout = sabre::route(backward, dev, std::move(layout), rng.next(), nullptr).layout;
+    }
+    const std::int64_t swaps = score(layout);
+    if (swaps < best_swaps) {
+      best_swaps = swaps;
+      best = std::move(layout);
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+ir::Program run_layout(const ir::Program& in, const PassContext& ctx) {
+  if (!ctx.device) throw PassError("layout needs a device (--device)");
+  const device::Descriptor& desc = *ctx.device;
+  if (in.num_qubits > desc.num_qubits)
+    throw PassError("circuit needs " + std::to_string(in.num_qubits) + " qubits; device " + desc.name + " has " +
+                    std::to_string(desc.num_qubits));
+  if (!in.initial_layout.empty())
+    throw PassError("layout: program is already laid out" + (in.device.empty() ? std::string() : " for device " + in.device));
+  sabre::check_routable(in, "layout");
+  const sabre::Device dev(desc);
+  if (!dev.distance.connected()) throw PassError("layout: device " + desc.name + " has a disconnected coupling map");
+
+  const std::vector<int> placement = choose_layout(in, dev, ctx);
+  ir::Program out = in;
+  out.initial_layout.assign(placement.begin(), placement.begin() + in.num_qubits);
+  out.final_layout = out.initial_layout;
+  out.ops = sabre::relabel(in.ops, placement);
+  out.num_qubits = desc.num_qubits;
+  out.qregs.clear();
+  out.device = desc.name;
+  return out;
+}
+
+}  // namespace qontos::passes

@@ -1,0 +1,44 @@
+#include "passes/pipeline.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "ir/serialise_json.h"
+#include "qasm/elaborate.h"
+
+namespace qontos::passes {
+
+const std::vector<std::string>& pass_names() {
+  static const std::vector<std::string> names = {"parse", "inline", "normalise", "decompose", "optimise", "layout", "route"};
+  return names;
+}
+
+ir::Program run_parse(const std::string& source, const std::string& path) { return qasm::elaborate_source(source, path); }
+
+std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
+                                  const PassContext& ctx) {
+  const auto& names = pass_names();
+  auto last = std::find(names.begin(), names.end(), until);
+  if (last == names.end()) throw PassError("unknown pass '" + until + "'");
+  using PassFn = ir::Program (*)(const ir::Program&, const PassContext&);
+  static const PassFn fns[] = {nullptr, run_inline, run_normalise, run_decompose, run_optimise, run_layout, run_route};
+  std::vector<Stage> stages;
+  ir::Program p = run_parse(source, path);
+  stages.push_back({"parse", p, ir::content_address(p)});
+  for (std::size_t i = 1; names.begin() + static_cast<long>(i) <= last; ++i) {
+    p = fns[i](p, ctx);
+    stages.push_back({names[i], p, ir::content_address(p)});
+  }
+  return stages;
+}
+
+std::vector<Stage> compile_file(const std::string& path, const std::string& until, const PassContext& ctx) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw PassError("cannot open '" + path + "'");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return compile_source(buf.str(), path, until, ctx);
+}
+
+}  // namespace qontos::passes

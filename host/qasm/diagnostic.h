@@ -1,0 +1,43 @@
+// Compile errors with a source location, printed as
+//   file:line:col: error: message
+//     <the offending line>
+//     ^
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace qontos::qasm {
+
+/// One source text (a file or a built-in include) kept alive for diagnostics.
+struct SourceFile {
+  std::string path;
+  std::string text;
+  std::string line(int number) const;  // 1-based, without the newline
+};
+
+struct Location {
+  std::shared_ptr<const SourceFile> file;
+  int line = 0;
+  int col = 0;  // 1-based, in bytes
+};
+
+class CompileError : public std::runtime_error {
+ public:
+  CompileError(Location where, const std::string& message);
+  const Location& where() const { return where_; }
+  const std::string& message() const { return message_; }
+  /// The full diagnostic: location, message, source line and caret.
+  std::string render() const;
+
+ private:
+  Location where_;
+  std::string message_;
+};
+
+/// Throws CompileError with "unsupported: <feature>".
+[[noreturn]] void unsupported(const Location& where, const std::string& feature);
+
+}  // namespace qontos::qasm
