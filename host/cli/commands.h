@@ -12,7 +12,7 @@ namespace qontos::cli {
 struct CompileOptions {
   std::string file;
   std::string device;
-  std::string until = "route";
+  std::string until;  // empty: route with a device, else optimise
   std::string emit;  // json, qasm3, stats; empty: json unless --hashes alone
   std::string output;
   bool hashes = false;

@@ -58,33 +58,12 @@ int run_compile(const CompileOptions& o) {
     ctx.device = dev ? &*dev : nullptr;
     ctx.seed = o.seed;
     ctx.routing_trials = o.trials;
-    std::string until = o.until;
-    if (!dev && (until == "layout" || until == "route")) {
-      if (until == "route" && o.until == "route") until = "optimise";  // default without a device
-    }
+    std::string until = !o.until.empty() ? o.until : dev ? "route" : "optimise";
     std::string source = read_input(o.file);
     std::string path = o.file == "-" ? "<stdin>" : o.file;
     qasm::ElaborateOptions eo;
     eo.inputs = o.inputs;
-    // Parse with inputs, then the remaining passes.
-    std::vector<passes::Stage> stages;
-    {
-      ir::Program p = qasm::elaborate_source(source, path, eo);
-      stages.push_back({"parse", p, ir::content_address(p)});
-      const auto& names = passes::pass_names();
-      using Fn = ir::Program (*)(const ir::Program&, const passes::PassContext&);
-      const Fn fns[] = {nullptr, passes::run_inline, passes::run_normalise, passes::run_decompose,
-                        passes::run_optimise, passes::run_layout, passes::run_route};
-      for (std::size_t i = 1; i < names.size() && stages.back().pass != until; ++i) {
-        try {
-          p = fns[i](p, ctx);
-        } catch (const passes::PassError& e) {
-          std::cerr << path << ": error: in pass '" << names[i] << "': " << e.what() << "\n";
-          return 2;
-        }
-        stages.push_back({names[i], p, ir::content_address(p)});
-      }
-    }
+    std::vector<passes::Stage> stages = passes::compile_source(source, path, until, ctx, eo);
     std::ostringstream out;
     if (o.hashes) {
       for (const auto& s : stages) out << s.pass << (s.pass.size() < 10 ? std::string(10 - s.pass.size(), ' ') : " ") << s.hash << "\n";
@@ -124,7 +103,7 @@ int run_compile(const CompileOptions& o) {
     std::cerr << e.render() << "\n";
     return 2;
   } catch (const passes::PassError& e) {
-    std::cerr << "qontos: error: " << e.what() << "\n";
+    std::cerr << (o.file == "-" ? "<stdin>" : o.file) << ": error: " << e.what() << "\n";
     return 2;
   } catch (const std::runtime_error& e) {
     std::cerr << "qontos: error: " << e.what() << "\n";

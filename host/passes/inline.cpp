@@ -135,7 +135,7 @@ class Inliner {
  private:
   const ir::GateDefinition* library_definition(const std::string& name) {
     static const ir::Program library = qasm::elaborate_source(
-        "include \"qelib1.inc\";\n" + qasm::library_definitions_text().substr(qasm::library_definitions_text().find('\n') + 1),
+        "include \"stdgates.inc\";\n" + qasm::library_definitions_text().substr(qasm::library_definitions_text().find('\n') + 1),
         "<qelib1.inc>");
     for (const auto& d : library.gate_defs)
       if (d.name == name) return &d;

@@ -108,7 +108,18 @@ class Normaliser {
       a[3].wrap(1);
     }
 
-    // A phase that a rewrite exposed under controls is a phase gate on the controls.
+    // A phase that a rewrite exposed under controls is a phase gate on the controls; under one
+    // control of U it is cu's own relative phase.
+    if (name == "U" && controls == 1 && !phase.is_zero()) {
+      Angle gamma = phase;
+      gamma.wrap(1);
+      a.push_back(gamma);
+      phase = Angle::zero();
+      GateOp g{"cu", a, in.qubits, 0, {}, {}};
+      bool identity = a[0].is_zero() && a[1].is_zero() && a[2].is_zero() && a[3].is_zero();
+      if (!identity) out.push_back(Op(std::move(g), line));
+      return;
+    }
     if (!phase.is_zero()) {
       if (controls == 0) {
         if (!in_cf) add_phase(phase);

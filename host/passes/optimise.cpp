@@ -4,13 +4,16 @@
 //     same qubits cancel: h h, cx cx, s sdg, cz a,b with cz b,a, ccx with its controls swapped;
 //   * two rotations about the same axis on the same qubits (rz, rx, ry, p, rzz, rxx and their
 //     controlled forms cp, crx, cry, crz) merge into one whose angle is the exact ir::Angle sum,
-//     reduced by whole periods when exact; a result equal to the identity is dropped, and an
-//     uncontrolled rotation by 2π (which is −I) outside control flow is dropped with π added
-//     to the program's global phase. Lone identity gates (rz(0), p(2π), U(0,0,0), ...) go too;
+//     reduced by whole periods when exact (4π for rotations, 2π for p; as in `normalise`, an
+//     uncontrolled rotation outside control flow is reduced by 2π turns, each odd turn adding
+//     π to the program's global phase). A result equal to the identity is dropped, and so is
+//     an uncontrolled rotation by 2π (−I) outside control flow, with π added to the global
+//     phase. Lone identity gates (rz(0), p(2π), U(0,0,0), ...) go too;
 //   * to bring such pairs together a gate moves backwards past gates it provably commutes
 //     with: two gates commute when on every qubit they share both are diagonal in the same
 //     basis (Z: controls, z s sdg t tdg rz p, both qubits of cz cp rzz; X: x sx sxdg rx, both
-//     qubits of rxx, the target of cx crx; Y: y ry, the target of cy cry). So
+//     qubits of rxx, the target of cx crx; Y: y ry, the target of cy cry), or when they are the
+//     same gate; a walk looks back a bounded number of ops (kMaxLookback). So
 //     `rz(a) q0; cx q0,q1; rz(b) q0` becomes `rz(a+b) q0; cx q0,q1`, while
 //     `h q0; cx q0,q1; h q0` is left alone.
 // Nothing moves across measure, reset, barrier, delay, or an if/while that touches the qubit;
@@ -51,10 +54,10 @@ struct GateInfo {
   bool known = false;  // a built-in gate without modifiers, with consistent arity
   std::string base;    // the gate with its named controls unfolded: cx -> x, cp -> p
   std::vector<Angle> base_params;
-  int controls = 0;         // all controls: op.controls plus those of the named gate
-  std::vector<int> shape;   // qubits in comparison order (interchangeable ones sorted)
+  int controls = 0;          // all controls: op.controls plus those of the named gate
+  std::vector<int> shape;    // qubits in comparison order (interchangeable ones sorted)
   std::vector<Basis> basis;  // per entry of op.qubits
-  std::int64_t period = 0;  // rotation_period(base)
+  std::int64_t period = 0;   // rotation_period(base)
   bool has_inverse = false;  // `inverse` is the exact inverse of the base gate, same controls
   ir::NamedGate inverse;
 };
@@ -79,8 +82,8 @@ GateInfo describe(const GateOp& g) {
   GateInfo info;
   info.basis.assign(g.qubits.size(), Basis::kNone);
   const ir::GateSpec* spec = ir::find_gate(g.name);
-  if (!spec || !g.modifiers.empty() || !g.param_exprs.empty() || ir::is_library_definition(g.name) ||
-      g.controls < 0 || g.params.size() != static_cast<std::size_t>(spec->num_params) ||
+  if (!spec || !g.modifiers.empty() || !g.param_exprs.empty() || ir::is_library_definition(g.name) || g.controls < 0 ||
+      g.params.size() != static_cast<std::size_t>(spec->num_params) ||
       g.qubits.size() != static_cast<std::size_t>(g.controls + spec->num_qubits))
     return info;
   std::vector<int> sorted = g.qubits;
@@ -144,7 +147,7 @@ bool mergeable(const GateInfo& a, const GateInfo& b) {
 
 bool commute(const GateOp& a, const GateInfo& ai, const GateOp& b, const GateInfo& bi) {
   if (!ai.known || !bi.known) return false;
-  if (a.name == b.name && a.params == b.params && a.qubits == b.qubits && a.controls == b.controls) return true;
+  if (a.qubits == b.qubits && a.controls == b.controls && a.name == b.name && a.params == b.params) return true;
   for (std::size_t i = 0; i < a.qubits.size(); ++i) {
     auto it = std::find(b.qubits.begin(), b.qubits.end(), a.qubits[i]);
     if (it == b.qubits.end()) continue;
@@ -324,11 +327,21 @@ class ListOptimiser {
   void merge_into(std::size_t earlier, std::size_t later) {
     auto& target = std::get<GateOp>(ops_[earlier].v);
     const auto& source = std::get<GateOp>(ops_[later].v);
-    target.params[0] = reduced(target.params[0] + source.params[0], infos_[earlier].period);
+    Angle sum = target.params[0] + source.params[0];
+    if (infos_[earlier].period == 2 && infos_[earlier].controls == 0 && global_phase_ && sum.is_exact()) {
+      // As `normalise` does: an uncontrolled rotation outside control flow is kept within one
+      // 2π turn, each odd turn (a factor −1) going into the global phase.
+      if (sum.wrap(1) % 2 != 0) add_pi_to_global_phase();
+    } else {
+      sum = reduced(sum, infos_[earlier].period);
+    }
+    target.params[0] = sum;
     alive_[later] = false;
     infos_[earlier] = describe(target);
     drop_if_identity(earlier);
   }
+
+  void add_pi_to_global_phase() { *global_phase_ = reduced(*global_phase_ + Angle::pi_times({1, 1}), 1); }
 
   bool drop_if_identity(std::size_t k) {
     switch (classify(infos_[k])) {
@@ -337,7 +350,7 @@ class ListOptimiser {
         return true;
       case Identity::kMinus:
         if (infos_[k].controls != 0 || !global_phase_) return false;
-        *global_phase_ = reduced(*global_phase_ + Angle::pi_times({1, 1}), 1);
+        add_pi_to_global_phase();
         alive_[k] = false;
         return true;
       case Identity::kNo:

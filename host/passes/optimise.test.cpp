@@ -90,7 +90,8 @@ std::string describe(const Op& op) {
   if (std::holds_alternative<ir::BreakOp>(op.v)) return "break";
   if (std::holds_alternative<ir::ContinueOp>(op.v)) return "continue";
   if (const auto* ph = std::get_if<ir::GlobalPhaseOp>(&op.v)) return "gphase(" + ph->phase.to_string() + ")";
-  if (const auto* i = std::get_if<ir::IfOp>(&op.v)) return "if{" + describe(i->then_ops) + "}{" + describe(i->else_ops) + "}";
+  if (const auto* i = std::get_if<ir::IfOp>(&op.v))
+    return "if{" + describe(i->then_ops) + "}{" + describe(i->else_ops) + "}";
   if (const auto* w = std::get_if<ir::WhileOp>(&op.v)) return "while{" + describe(w->body) + "}";
   return "?";
 }
@@ -115,8 +116,9 @@ TEST(Optimise, CancelsAdjacentInversePairs) {
   EXPECT_EQ(optimised({gate("swap", {0, 1}), gate("swap", {1, 0})}), "");
   EXPECT_EQ(optimised({gate("ccx", {0, 1, 2}), gate("ccx", {1, 0, 2})}), "");
   EXPECT_EQ(optimised({gate("cswap", {0, 1, 2}), gate("cswap", {0, 2, 1})}), "");
-  EXPECT_EQ(optimised({gate("U", {0}, {pi(1, 3), pi(1, 5), pi(1, 7)}), gate("U", {0}, {pi(-1, 3), pi(-1, 7), pi(-1, 5)})}),
-            "");
+  EXPECT_EQ(
+      optimised({gate("U", {0}, {pi(1, 3), pi(1, 5), pi(1, 7)}), gate("U", {0}, {pi(-1, 3), pi(-1, 7), pi(-1, 5)})}),
+      "");
 }
 
 TEST(Optimise, KeepsPairsThatAreNotInverses) {
@@ -124,8 +126,9 @@ TEST(Optimise, KeepsPairsThatAreNotInverses) {
   EXPECT_EQ(optimised({gate("ccx", {0, 1, 2}), gate("ccx", {0, 2, 1})}), "ccx 0,1,2; ccx 0,2,1");
   EXPECT_EQ(optimised({gate("s", {0}), gate("s", {0})}), "s 0; s 0");  // s s = z, but z is a new name
   EXPECT_EQ(optimised({gate("h", {0}), gate("h", {1})}), "h 0; h 1");
-  EXPECT_EQ(optimised({gate("U", {0}, {pi(1, 3), pi(1, 5), pi(1, 7)}), gate("U", {0}, {pi(-1, 3), pi(-1, 5), pi(-1, 7)})}),
-            "U(pi/3,pi/5,pi/7) 0; U(-pi/3,-pi/5,-pi/7) 0");
+  EXPECT_EQ(
+      optimised({gate("U", {0}, {pi(1, 3), pi(1, 5), pi(1, 7)}), gate("U", {0}, {pi(-1, 3), pi(-1, 5), pi(-1, 7)})}),
+      "U(pi/3,pi/5,pi/7) 0; U(-pi/3,-pi/5,-pi/7) 0");
 }
 
 TEST(Optimise, CancelsGatesWithExtraControls) {
@@ -140,8 +143,9 @@ TEST(Optimise, CancelsGatesWithExtraControls) {
 }
 
 TEST(Optimise, CancellationCascades) {
-  EXPECT_EQ(optimised({gate("h", {0}), gate("s", {0}), gate("x", {0}), gate("x", {0}), gate("sdg", {0}), gate("h", {0})}),
-            "");
+  EXPECT_EQ(
+      optimised({gate("h", {0}), gate("s", {0}), gate("x", {0}), gate("x", {0}), gate("sdg", {0}), gate("h", {0})}),
+      "");
   EXPECT_EQ(optimised({gate("cx", {0, 1}), gate("h", {1}), gate("h", {1}), gate("cx", {0, 1}), gate("t", {2})}), "t 2");
 }
 
@@ -177,15 +181,27 @@ TEST(Optimise, MergesEachRotationFamily) {
 }
 
 TEST(Optimise, MergedAnglesAreReducedByWholePeriods) {
-  EXPECT_EQ(optimised({gate("rz", {0}, {pi(3, 2)}), gate("rz", {0}, {pi(3, 2)})}), "rz(-pi) 0");
   EXPECT_EQ(optimised({gate("p", {0}, {pi(3, 4)}), gate("p", {0}, {pi(3, 4)})}), "p(-pi/2) 0");
+  EXPECT_EQ(optimised({gate("cp", {0, 1}, {pi(3, 4)}), gate("cp", {0, 1}, {pi(3, 4)})}), "cp(-pi/2) 0,1");
+  // rz(3π) = −rz(π): at top level the sign goes into the global phase, as `normalise` does.
+  Program out = optimise(program(2, {gate("rz", {0}, {pi(3, 2)}), gate("rz", {0}, {pi(3, 2)})}));
+  EXPECT_EQ(describe(out.ops), "rz(pi) 0");
+  EXPECT_EQ(out.global_phase, pi(1));
+  out = optimise(program(2, {gate("rx", {0}, {pi(3, 4)}), gate("rx", {0}, {pi(3, 4)})}));
+  EXPECT_EQ(describe(out.ops), "rx(-pi/2) 0");
+  EXPECT_EQ(out.global_phase, pi(1));
+  // Controlled, or inside control flow, the period is 4π and no phase moves.
+  out = optimise(program(2, {gate("crz", {0, 1}, {pi(3, 2)}), gate("crz", {0, 1}, {pi(3, 2)}),
+                             if_op(0, {gate("rz", {0}, {pi(3, 2)}), gate("rz", {0}, {pi(3, 2)})})}));
+  EXPECT_EQ(describe(out.ops), "crz(-pi) 0,1; if{rz(-pi) 0}{}");
+  EXPECT_TRUE(out.global_phase.is_zero());
 }
 
 TEST(Optimise, IdentityResultsAreDropped) {
   EXPECT_EQ(optimised({gate("rz", {0}, {pi(1, 3)}), gate("rz", {0}, {pi(-1, 3)})}), "");
-  EXPECT_EQ(optimised({gate("p", {0}, {pi(1)}), gate("p", {0}, {pi(1)})}), "");           // p(2π) = I
-  EXPECT_EQ(optimised({gate("cp", {0, 1}, {pi(1)}), gate("cp", {0, 1}, {pi(1)})}), "");   // cp(2π) = I
-  EXPECT_EQ(optimised({gate("rx", {0}, {pi(3)}), gate("rx", {0}, {pi(1)})}), "");         // rx(4π) = I
+  EXPECT_EQ(optimised({gate("p", {0}, {pi(1)}), gate("p", {0}, {pi(1)})}), "");            // p(2π) = I
+  EXPECT_EQ(optimised({gate("cp", {0, 1}, {pi(1)}), gate("cp", {0, 1}, {pi(1)})}), "");    // cp(2π) = I
+  EXPECT_EQ(optimised({gate("rx", {0}, {pi(3)}), gate("rx", {0}, {pi(1)})}), "");          // rx(4π) = I
   EXPECT_EQ(optimised({gate("crz", {0, 1}, {pi(3)}), gate("crz", {0, 1}, {pi(1)})}), "");  // crz(4π) = I
   EXPECT_EQ(optimised({gate("rz", {0}, {Angle::from_double(0.3)}), gate("rz", {0}, {Angle::from_double(-0.3)})}), "");
   EXPECT_EQ(optimised({gate("rz", {0}, {Angle::zero()}), gate("h", {1})}), "h 1");
@@ -202,8 +218,8 @@ TEST(Optimise, MinusIdentityRotationBecomesGlobalPhaseOnlyWhenUncontrolledAtTopL
   EXPECT_EQ(out.global_phase, pi(1));
 
   // Two such drops give 2π, which is reduced back to 0; a prior phase of π/2 is kept exact.
-  Program in = program(2, {gate("ry", {0}, {pi(1)}), gate("ry", {0}, {pi(1)}), gate("rx", {1}, {pi(1)}),
-                           gate("rx", {1}, {pi(1)})});
+  Program in = program(
+      2, {gate("ry", {0}, {pi(1)}), gate("ry", {0}, {pi(1)}), gate("rx", {1}, {pi(1)}), gate("rx", {1}, {pi(1)})});
   in.global_phase = pi(1, 2);
   out = optimise(in);
   EXPECT_EQ(describe(out.ops), "");
@@ -237,8 +253,9 @@ TEST(Optimise, DiagonalGatesCommuteThroughControls) {
   // Through the extra controls of a gate with `controls`.
   EXPECT_EQ(optimised({gate("t", {0}), gate("h", {0, 1}, {}, 1), gate("tdg", {0})}), "h[c1] 0,1");
   // cu's target is diagonal only when θ = 0 (with γ = 0 cu is ctrl @ U); U(0,φ,λ) is diagonal.
-  EXPECT_EQ(optimised({gate("t", {1}), gate("cu", {0, 1}, {Angle::zero(), pi(1, 3), pi(1, 5), pi(1, 7)}), gate("tdg", {1})}),
-            "cu(0,pi/3,pi/5,pi/7) 0,1");
+  EXPECT_EQ(
+      optimised({gate("t", {1}), gate("cu", {0, 1}, {Angle::zero(), pi(1, 3), pi(1, 5), pi(1, 7)}), gate("tdg", {1})}),
+      "cu(0,pi/3,pi/5,pi/7) 0,1");
   EXPECT_EQ(optimised({gate("t", {1}), gate("cu", {0, 1}, {Angle::zero(), pi(1, 3), pi(1, 5), Angle::zero()}),
                        gate("tdg", {1})}),
             "cu(0,pi/3,pi/5,0) 0,1");
@@ -278,8 +295,9 @@ TEST(Optimise, NonCommutingGatesBlock) {
   EXPECT_EQ(optimised({gate("t", {1}), gate("U", {1}, {pi(1, 2), Angle::zero(), Angle::zero()}), gate("tdg", {1})}),
             "t 1; U(pi/2,0,0) 1; tdg 1");
   // A cx whose target is the rz's qubit stops the walk even though an earlier cx would commute.
-  EXPECT_EQ(optimised({gate("rz", {0}, {pi(1, 4)}), gate("cx", {0, 2}), gate("cx", {1, 0}), gate("rz", {0}, {pi(1, 4)})}),
-            "rz(pi/4) 0; cx 0,2; cx 1,0; rz(pi/4) 0");
+  EXPECT_EQ(
+      optimised({gate("rz", {0}, {pi(1, 4)}), gate("cx", {0, 2}), gate("cx", {1, 0}), gate("rz", {0}, {pi(1, 4)})}),
+      "rz(pi/4) 0; cx 0,2; cx 1,0; rz(pi/4) 0");
 }
 
 // ---- blocking ops and control flow ----------------------------------------------------------
@@ -296,7 +314,8 @@ TEST(Optimise, NonGateOpsOnTheQubitBlock) {
 }
 
 TEST(Optimise, OpsOnOtherQubitsDoNotBlock) {
-  EXPECT_EQ(optimised({gate("h", {0}), measure(1, 0), Op(ir::BarrierOp{{1, 2}}), gate("h", {0})}), "measure 1; barrier");
+  EXPECT_EQ(optimised({gate("h", {0}), measure(1, 0), Op(ir::BarrierOp{{1, 2}}), gate("h", {0})}),
+            "measure 1; barrier");
   EXPECT_EQ(optimised({gate("x", {0}), Op(ir::GlobalPhaseOp{pi(1, 2)}), gate("x", {0})}), "gphase(pi/2)");
   EXPECT_EQ(optimised({gate("h", {0}), if_op(0, {gate("x", {1})}), gate("h", {0})}), "if{x 1}{}");
 }
@@ -334,8 +353,14 @@ struct RandomCircuit {
 
   /// A random gate-only program over `alphabet` (names with 0 or 1 parameter, 1 or 2 qubits).
   Program make(int qubits, std::size_t length, const std::vector<std::string>& alphabet) {
-    static const std::vector<Angle> angles = {pi(1, 4), pi(-1, 4), pi(1, 2), pi(1), pi(-1, 2),
-                                              pi(3, 4), Angle::from_double(0.375), Angle::from_double(-0.375)};
+    static const std::vector<Angle> angles = {pi(1, 4),
+                                              pi(-1, 4),
+                                              pi(1, 2),
+                                              pi(1),
+                                              pi(-1, 2),
+                                              pi(3, 4),
+                                              Angle::from_double(0.375),
+                                              Angle::from_double(-0.375)};
     OpList ops;
     for (std::size_t k = 0; k < length; ++k) {
       const std::string& name = alphabet[below(alphabet.size())];
@@ -435,22 +460,22 @@ void apply2(std::vector<C>& u, int n, const std::vector<int>& controls, int t0, 
     }
 }
 
-/// Dense unitary (column-major) of a gate-only program, including its global phase. Named
+/// Applies a list of gates (and, for `if`, the branch chosen by `take_branches`) to `u`. Named
 /// controlled gates are split by a table written here, not by the IR's unfold_controls.
-std::vector<C> unitary(const Program& p) {
-  const int n = p.num_qubits;
-  const std::size_t dim = std::size_t{1} << n;
-  std::vector<C> u(dim * dim);
-  for (std::size_t i = 0; i < dim; ++i) u[i * dim + i] = std::polar(1.0, p.global_phase.radians());
+void apply_ops(std::vector<C>& u, int n, const OpList& ops, bool take_branches) {
   struct Controlled {
     const char* name;
     const char* base;
     int controls;
   };
-  static const Controlled table[] = {{"cx", "x", 1},   {"ccx", "x", 2},   {"cy", "y", 1},    {"cz", "z", 1},
-                                     {"ch", "h", 1},   {"cp", "p", 1},    {"crx", "rx", 1},  {"cry", "ry", 1},
+  static const Controlled table[] = {{"cx", "x", 1},   {"ccx", "x", 2},     {"cy", "y", 1},   {"cz", "z", 1},
+                                     {"ch", "h", 1},   {"cp", "p", 1},      {"crx", "rx", 1}, {"cry", "ry", 1},
                                      {"crz", "rz", 1}, {"cswap", "swap", 1}};
-  for (const Op& op : p.ops) {
+  for (const Op& op : ops) {
+    if (const auto* branch = std::get_if<ir::IfOp>(&op.v)) {
+      apply_ops(u, n, take_branches ? branch->then_ops : branch->else_ops, take_branches);
+      continue;
+    }
     if (const auto* ph = std::get_if<ir::GlobalPhaseOp>(&op.v)) {
       for (auto& x : u) x *= std::polar(1.0, ph->phase.radians());
       continue;
@@ -491,6 +516,15 @@ std::vector<C> unitary(const Program& p) {
     }
     apply2(u, n, cs, t0, t1, m);
   }
+}
+
+/// Dense unitary (column-major) of a program of gates and ifs, including its global phase;
+/// every `if` takes its then-branch when `take_branches`, else its else-branch.
+std::vector<C> unitary(const Program& p, bool take_branches = true) {
+  const std::size_t dim = std::size_t{1} << p.num_qubits;
+  std::vector<C> u(dim * dim);
+  for (std::size_t i = 0; i < dim; ++i) u[i * dim + i] = std::polar(1.0, p.global_phase.radians());
+  apply_ops(u, p.num_qubits, p.ops, take_branches);
   return u;
 }
 
@@ -542,8 +576,8 @@ void check_random_equivalence(std::uint64_t seed, const std::vector<std::string>
     after += n_out;
     const auto u_in = unitary(in);
     const auto u_out = unitary(out);
-    EXPECT_LT(distance_up_to_phase(u_in, u_out), 1e-9) << "trial " << trial << ": " << describe(in.ops) << "\n -> "
-                                                       << describe(out.ops);
+    EXPECT_LT(distance_up_to_phase(u_in, u_out), 1e-9)
+        << "trial " << trial << ": " << describe(in.ops) << "\n -> " << describe(out.ops);
     // The pass tracks the phase it removes exactly, so even the global phase must agree.
     EXPECT_LT(distance(u_in, u_out), 1e-9) << "trial " << trial;
   }
@@ -557,8 +591,34 @@ TEST(Optimise, RandomCliffordTCircuitsKeepTheirUnitary) {
 }
 
 TEST(Optimise, RandomRotationCircuitsKeepTheirUnitary) {
-  check_random_equivalence(99, {"rz", "rx", "ry", "p", "sx", "sxdg", "y", "cx", "cy", "cp", "crz", "crx", "rzz", "rxx", "swap"},
-                           "rotations and controlled rotations");
+  check_random_equivalence(
+      99, {"rz", "rx", "ry", "p", "sx", "sxdg", "y", "cx", "cy", "cp", "crz", "crx", "rzz", "rxx", "swap"},
+      "rotations and controlled rotations");
+}
+
+TEST(Optimise, RandomCircuitsWithBranchesKeepEachBranchsUnitary) {
+  // gates; if (c) { gates } else { gates }; gates — optimising must preserve the unitary of
+  // both paths, so nothing may move into, out of or across the if when it shares a qubit.
+  RandomCircuit gen(31);
+  const std::vector<std::string> alphabet = {"h", "x", "s", "sdg", "t", "tdg", "rz", "cx", "cz", "rx"};
+  std::size_t before = 0;
+  std::size_t after = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const int qubits = 3;
+    Program in = gen.make(qubits, 4 + gen.below(12), alphabet);
+    Program then_part = gen.make(qubits, gen.below(8), alphabet);
+    Program else_part = gen.make(qubits, gen.below(8), alphabet);
+    Program tail = gen.make(qubits, 4 + gen.below(12), alphabet);
+    in.ops.push_back(if_op(0, then_part.ops, else_part.ops));
+    in.ops.insert(in.ops.end(), tail.ops.begin(), tail.ops.end());
+    Program out = optimise(in);
+    before += gate_count(in.ops);
+    after += gate_count(out.ops);
+    for (bool taken : {true, false})
+      EXPECT_LT(distance(unitary(in, taken), unitary(out, taken)), 1e-9)
+          << "trial " << trial << " taken " << taken << ": " << describe(in.ops) << "\n -> " << describe(out.ops);
+  }
+  EXPECT_LT(after, before);
 }
 
 TEST(Optimise, RandomNativeCircuitsKeepTheirUnitary) {

@@ -17,17 +17,21 @@ const std::vector<std::string>& pass_names() {
 ir::Program run_parse(const std::string& source, const std::string& path) { return qasm::elaborate_source(source, path); }
 
 std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
-                                  const PassContext& ctx) {
+                                  const PassContext& ctx, const qasm::ElaborateOptions& options) {
   const auto& names = pass_names();
   auto last = std::find(names.begin(), names.end(), until);
   if (last == names.end()) throw PassError("unknown pass '" + until + "'");
   using PassFn = ir::Program (*)(const ir::Program&, const PassContext&);
   static const PassFn fns[] = {nullptr, run_inline, run_normalise, run_decompose, run_optimise, run_layout, run_route};
   std::vector<Stage> stages;
-  ir::Program p = run_parse(source, path);
+  ir::Program p = qasm::elaborate_source(source, path, options);
   stages.push_back({"parse", p, ir::content_address(p)});
   for (std::size_t i = 1; names.begin() + static_cast<long>(i) <= last; ++i) {
-    p = fns[i](p, ctx);
+    try {
+      p = fns[i](p, ctx);
+    } catch (const PassError& e) {
+      throw PassError("in pass '" + names[i] + "': " + e.what());
+    }
     stages.push_back({names[i], p, ir::content_address(p)});
   }
   return stages;

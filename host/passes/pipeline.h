@@ -8,6 +8,7 @@
 
 #include "ir/program.h"
 #include "passes/pass.h"
+#include "qasm/elaborate.h"
 
 namespace qontos::passes {
 
@@ -26,9 +27,9 @@ ir::Program run_parse(const std::string& source, const std::string& path);
 
 /// Runs the passes from `parse` up to and including `until` on a file's text. Device-specific
 /// passes (decompose, layout, route) need ctx.device; without one, `decompose` keeps every IR
-/// gate and `layout`/`route` are refused with a PassError.
+/// gate and `layout`/`route` are refused with a PassError. A PassError names the failing pass.
 std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
-                                  const PassContext& ctx);
+                                  const PassContext& ctx, const qasm::ElaborateOptions& options = {});
 std::vector<Stage> compile_file(const std::string& path, const std::string& until, const PassContext& ctx);
 
 }  // namespace qontos::passes

@@ -174,32 +174,17 @@ class Checker {
   int swaps_ = 0;
 };
 
-struct Routed {
-  ir::Program laid_out;
-  ir::Program routed;
-  int swaps = 0;
-};
-
-/// Runs layout and route and checks the output against the input; returns the SWAP count.
-Routed route_and_check(const ir::Program& in, const device::Descriptor& dev, std::uint64_t seed = 0x51A7E5EEDULL) {
-  PassContext ctx;
-  ctx.device = &dev;
-  ctx.seed = seed;
-  Routed r;
-  r.laid_out = run_layout(in, ctx);
-  r.routed = run_route(r.laid_out, ctx);
-  const ir::Program& out = r.routed;
-
+/// Checks a routed program against its logical input; returns the SWAPs it contains.
+int check_routed(const ir::Program& in, const ir::Program& out, const device::Descriptor& dev) {
   EXPECT_EQ(out.device, dev.name);
   EXPECT_EQ(out.num_qubits, dev.num_qubits);
   EXPECT_TRUE(out.qregs.empty());
-  EXPECT_EQ(out.initial_layout, r.laid_out.initial_layout);
   EXPECT_EQ(out.initial_layout.size(), static_cast<std::size_t>(in.num_qubits));
   std::vector<int> p2l(static_cast<std::size_t>(dev.num_qubits), -1);
   for (int l = 0; l < in.num_qubits; ++l) {
     const int p = out.initial_layout[static_cast<std::size_t>(l)];
     EXPECT_TRUE(p >= 0 && p < dev.num_qubits);
-    if (p < 0 || p >= dev.num_qubits) return r;
+    if (p < 0 || p >= dev.num_qubits) return -1;
     EXPECT_EQ(p2l[static_cast<std::size_t>(p)], -1) << "two logical qubits start on physical " << p;
     p2l[static_cast<std::size_t>(p)] = l;
   }
@@ -214,7 +199,25 @@ Routed route_and_check(const ir::Program& in, const device::Descriptor& dev, std
   for (int l = 0; l < in.num_qubits && static_cast<std::size_t>(l) < out.final_layout.size(); ++l)
     EXPECT_EQ(actual.p2l().at(static_cast<std::size_t>(out.final_layout[static_cast<std::size_t>(l)])), l)
         << "final_layout of logical " << l;
-  r.swaps = actual.swaps();
+  return actual.swaps();
+}
+
+struct Routed {
+  ir::Program laid_out;
+  ir::Program routed;
+  int swaps = 0;
+};
+
+/// Runs layout and route and checks the output against the input.
+Routed route_and_check(const ir::Program& in, const device::Descriptor& dev, std::uint64_t seed = 0x51A7E5EEDULL) {
+  PassContext ctx;
+  ctx.device = &dev;
+  ctx.seed = seed;
+  Routed r;
+  r.laid_out = run_layout(in, ctx);
+  r.routed = run_route(r.laid_out, ctx);
+  EXPECT_EQ(r.routed.initial_layout, r.laid_out.initial_layout);
+  r.swaps = check_routed(in, r.routed, dev);
   return r;
 }
 
@@ -410,6 +413,26 @@ TEST(Route, LayoutScoredExactlyTheSwapsRouteInserts) {
   const auto trivial_swaps = sabre::route(logical, d, trivial, seed, nullptr).swaps;
   EXPECT_EQ(count_swaps(run_route(laid, ctx).ops), scored);
   EXPECT_LE(scored, trivial_swaps);
+}
+
+TEST(Route, LivelockEscapeStillRoutesCorrectly) {
+  // With a limit of one fruitless SWAP the router keeps falling back to walking a gate's qubits
+  // together along a shortest path; the result must still be a correct routing.
+  const device::Descriptor& dev = board("superconducting-grid-16");
+  const ir::Program in = random_circuit(16, 80, 5);
+  ir::Program out = in;
+  out.num_qubits = 16;
+  out.qregs.clear();
+  out.device = dev.name;
+  out.initial_layout.resize(16);
+  std::iota(out.initial_layout.begin(), out.initial_layout.end(), 0);
+  out.ops.clear();
+  const sabre::Device d(dev);
+  const sabre::Block block = sabre::prepare(in.ops, 16, false);
+  const auto result = sabre::route(block, d, out.initial_layout, 7, &out.ops, 1);
+  out.final_layout = result.layout;
+  EXPECT_EQ(check_routed(in, out, dev), result.swaps);
+  EXPECT_GT(result.swaps, 0);
 }
 
 TEST(Route, AllToAllDeviceInsertsNothing) {

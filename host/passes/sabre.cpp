@@ -114,11 +114,11 @@ ir::Op swap_op(int p, int q) {
 
 class Router {
  public:
-  Router(const Device& dev, std::vector<int> layout, std::uint64_t seed)
-      : dev_(dev), l2p_(std::move(layout)), p2l_(l2p_.size()), decay_(l2p_.size(), 0), rng_(seed) {
+  Router(const Device& dev, std::vector<int> layout, std::uint64_t seed, std::size_t stuck_limit)
+      : dev_(dev), l2p_(std::move(layout)), p2l_(l2p_.size()), decay_(l2p_.size(), 0), rng_(seed), touch_(l2p_.size()) {
     for (std::size_t w = 0; w < l2p_.size(); ++w) p2l_[static_cast<std::size_t>(l2p_[w])] = static_cast<int>(w);
     const auto n = static_cast<std::size_t>(dev_.distance.num_qubits());
-    stuck_limit_ = 10 * std::max<std::size_t>(n, 1);
+    stuck_limit_ = stuck_limit > 0 ? stuck_limit : 10 * std::max<std::size_t>(n, 1);
     frames_.push_back(Frame{});
   }
 
@@ -155,6 +155,10 @@ class Router {
   struct Frame {
     std::vector<std::pair<int, int>> log;  // SWAPs applied in this body, in order
     bool loop = false;
+  };
+  struct Touch {
+    const Node* gate;
+    bool extended;  // in the extended set rather than the front layer
   };
 
   int dist(int p, int q) const { return dev_.distance(p, q); }
@@ -225,18 +229,39 @@ class Router {
     }
   }
 
-  /// Sum of distances of two-qubit gates if physical qubits p and q were exchanged.
-  std::int64_t distance_sum(const std::vector<const Node*>& gates, int p, int q) const {
+  /// Change in the summed distance of the gates touching physical qubit p or q (listed in
+  /// touch_) if p and q were exchanged: {front layer, extended set}.
+  std::pair<std::int64_t, std::int64_t> swap_delta(int p, int q) const {
     auto at = [&](int wire) {
       const int x = phys(wire);
       return x == p ? q : (x == q ? p : x);
     };
-    std::int64_t total = 0;
-    for (const Node* g : gates) total += dist(at(g->a), at(g->b));
-    return total;
+    std::int64_t df = 0, de = 0;
+    auto add = [&](const Touch& t) {
+      const int d = dist(at(t.gate->a), at(t.gate->b)) - dist(phys(t.gate->a), phys(t.gate->b));
+      (t.extended ? de : df) += d;
+    };
+    for (const Touch& t : touch_[static_cast<std::size_t>(p)]) add(t);
+    for (const Touch& t : touch_[static_cast<std::size_t>(q)])
+      if (phys(t.gate->a) != p && phys(t.gate->b) != p) add(t);  // gates on p and q counted once
+    return {df, de};
   }
 
   void choose_swap(const std::vector<const Node*>& front_gates, ir::OpList* out) {
+    // Index the front and extended gates by the physical qubits they act on: a SWAP only
+    // changes the distances of gates on its own two qubits.
+    std::int64_t base_f = 0, base_e = 0;
+    auto note = [&](const Node* g, bool extended) {
+      for (int p : {phys(g->a), phys(g->b)}) {
+        auto& list = touch_[static_cast<std::size_t>(p)];
+        if (list.empty()) touched_.push_back(p);
+        list.push_back({g, extended});
+      }
+      (extended ? base_e : base_f) += dist(phys(g->a), phys(g->b));
+    };
+    for (const Node* g : front_gates) note(g, false);
+    for (const Node* g : extended_) note(g, true);
+
     candidates_.clear();
     for (const Node* g : front_gates)
       for (int p : {phys(g->a), phys(g->b)})
@@ -252,8 +277,9 @@ class Router {
     ties_.clear();
     for (std::size_t c = 0; c < candidates_.size(); ++c) {
       const auto [p, q] = candidates_[c];
-      const std::int64_t f = distance_sum(front_gates, p, q);
-      const std::int64_t base = ne == 0 ? f : 2 * f * ne + kExtendedWeight2 * distance_sum(extended_, p, q) * nf;
+      const auto [df, de] = swap_delta(p, q);
+      const std::int64_t f = base_f + df;
+      const std::int64_t base = ne == 0 ? f : 2 * f * ne + kExtendedWeight2 * (base_e + de) * nf;
       const std::int64_t decay =
           kDecayScale + std::max(decay_[static_cast<std::size_t>(p)], decay_[static_cast<std::size_t>(q)]);
       const std::int64_t score = decay * base;
@@ -263,6 +289,9 @@ class Router {
       }
       if (score == best) ties_.push_back(c);
     }
+    for (int p : touched_) touch_[static_cast<std::size_t>(p)].clear();
+    touched_.clear();
+
     const auto pick = candidates_[ties_[static_cast<std::size_t>(rng_.below(ties_.size()))]];
     apply_swap(pick.first, pick.second, out);
     stuck_.push_back(pick);
@@ -362,6 +391,8 @@ class Router {
   std::vector<unsigned> visited_;
   unsigned stamp_ = 0;
   std::vector<int> queue_;
+  std::vector<std::vector<Touch>> touch_;  // per physical qubit: front/extended gates on it
+  std::vector<int> touched_;
 };
 
 }  // namespace
@@ -445,8 +476,9 @@ Block prepare(const ir::OpList& ops, int num_wires, bool reversed) {
   return out;
 }
 
-Result route(const Block& block, const Device& dev, std::vector<int> layout, std::uint64_t seed, ir::OpList* out) {
-  Router r(dev, std::move(layout), seed);
+Result route(const Block& block, const Device& dev, std::vector<int> layout, std::uint64_t seed, ir::OpList* out,
+             std::size_t stuck_limit) {
+  Router r(dev, std::move(layout), seed, stuck_limit);
   r.block(block, out);
   return r.result();
 }

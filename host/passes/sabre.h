@@ -3,7 +3,9 @@
 // whose predecessors have run, a lookahead ("extended") set, and a decay term that spreads
 // SWAPs over qubits. Classical control flow splits the circuit into straight-line segments;
 // each if/while body is routed from the layout at its start and ends by undoing its own SWAPs,
-// so code after the block sees one layout.
+// so code after the block sees one layout. A break/continue is preceded by the SWAPs that take
+// the layout back to the loop body's start; any (unreachable) ops after it in the same block
+// are routed from the layout before those SWAPs.
 //
 // Everything here is deterministic: the pseudo-random generator is specified below, scores are
 // exact integers, and ties are broken by that generator, so output is byte-identical on every
@@ -83,7 +85,10 @@ struct Result {
 
 /// Routes `block` starting from `layout` (wire -> physical, a permutation of all physical
 /// qubits). With `out`, appends the routed ops on physical qubits (a forward block only).
-Result route(const Block& block, const Device& dev, std::vector<int> layout, std::uint64_t seed, ir::OpList* out);
+/// `stuck_limit` is how many SWAPs may pass without any gate running before the router drops
+/// them and walks one gate's qubits together along a shortest path (0: 10 * device qubits).
+Result route(const Block& block, const Device& dev, std::vector<int> layout, std::uint64_t seed, ir::OpList* out,
+             std::size_t stuck_limit = 0);
 
 /// Throws PassError (prefixed with `pass`) for anything routing cannot handle: gates on more
 /// than two qubits, repeated or out-of-range qubit operands.

@@ -756,16 +756,19 @@ class Elaborator {
   // ------------------------------------------------------------------ operands
   std::vector<long long> index_values(const ast::IndexItem& item, long long size, const Location& where) {
     std::vector<long long> out;
-    auto check = [&](long long v) {
+    auto check_at = [&](long long v, const Location& at) {
       long long k = v < 0 ? v + size : v;  // negative indices count from the end
       if (k < 0 || k >= size)
-        throw CompileError(where, "index " + std::to_string(v) + " out of range for size " + std::to_string(size));
+        throw CompileError(at, "index " + std::to_string(v) + " out of range for size " + std::to_string(size));
       return k;
     };
+    auto check = [&](long long v) { return check_at(v, where); };
     switch (item.kind) {
-      case ast::IndexItem::Kind::kSingle: out.push_back(check(const_long(*item.single, "index"))); break;
+      case ast::IndexItem::Kind::kSingle:
+        out.push_back(check_at(const_long(*item.single, "index"), item.single->where));
+        break;
       case ast::IndexItem::Kind::kSet:
-        for (const auto& e : item.set) out.push_back(check(const_long(*e, "index")));
+        for (const auto& e : item.set) out.push_back(check_at(const_long(*e, "index"), e->where));
         break;
       case ast::IndexItem::Kind::kRange: {
         long long a = item.start ? const_long(*item.start, "range start") : 0;

@@ -19,7 +19,7 @@ struct ElaborateOptions {
   /// Values for `input` declarations, as source text ("0.5", "pi/4", "3").
   std::map<std::string, std::string> inputs;
   /// Upper bound on elaborated statements (loop unrolling), so that no input can hang us.
-  long long max_statements = 20'000'000;
+  long long max_statements = 4'000'000;
 };
 
 /// Parses and elaborates `source` (the `parse` pass). Throws CompileError.

@@ -335,7 +335,7 @@ class Parser {
         return s;
       }
       // A subroutine call or other expression used as a statement.
-      if (is("(", 1) && !is_modifier(word)) {
+      if (is("(", 1) && !is_modifier(word) && word != "gphase") {
         std::size_t close = matching_paren(1);
         if (is(";", close + 1)) {
           auto s = make(Stmt::Kind::kExpr, w);
