@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace qontos::ir {
 namespace {
@@ -52,9 +53,13 @@ void expect_params(std::string_view name, const std::vector<Angle>& params) {
 }  // namespace
 
 const GateSpec* find_gate(std::string_view name) {
-  for (const auto& g : kGates)
-    if (g.name == name) return &g;
-  return nullptr;
+  static const std::unordered_map<std::string_view, const GateSpec*> index = [] {
+    std::unordered_map<std::string_view, const GateSpec*> m;
+    for (const auto& g : kGates) m[g.name] = &g;
+    return m;
+  }();
+  auto it = index.find(name);
+  return it == index.end() ? nullptr : it->second;
 }
 
 const std::vector<GateSpec>& all_gates() { return kGates; }

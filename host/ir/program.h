@@ -117,6 +117,9 @@ struct Program {
   std::string device;  // descriptor name once a device-specific pass has run
 };
 
+/// A copy of everything but the operations (passes that rebuild the op list start from it).
+Program copy_without_ops(const Program& p);
+
 /// Visits every op in program order, descending into if/while bodies.
 template <typename F>
 void for_each_op(const OpList& ops, F&& f) {

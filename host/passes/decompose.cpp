@@ -345,7 +345,7 @@ class Decomposer {
 }  // namespace
 
 ir::Program decompose_to(const ir::Program& in, const std::vector<std::string>& basis) {
-  ir::Program out = in;
+  ir::Program out = ir::copy_without_ops(in);
   Decomposer d(out, std::set<std::string>(basis.begin(), basis.end()));
   out.ops = d.ops(in.ops, false);
   Angle g = out.global_phase;

@@ -4,6 +4,7 @@
 // gate on the controls. Gate definitions are dropped from the program.
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "ir/gate_set.h"
 #include "passes/pass.h"
@@ -115,8 +116,14 @@ class Inliner {
 
   OpList ops(const OpList& in) {
     OpList out;
+    out.reserve(in.size());
     for (const Op& op : in) {
       if (const auto* g = std::get_if<GateOp>(&op.v)) {
+        if (g->modifiers.empty() && !defs_.count(g->name) && !ir::is_library_definition(g->name) &&
+            g->name != "gphase") {
+          out.push_back(op);  // already an IR gate: nothing to expand
+          continue;
+        }
         OpList expanded = expand(g->name, g->params, g->modifiers, 0, g->qubits, op.line, 0);
         for (Op& e : expanded) out.push_back(std::move(e));
       } else if (const auto* i = std::get_if<ir::IfOp>(&op.v)) {
@@ -228,7 +235,7 @@ class Inliner {
   }
 
   const ir::Program& program_;
-  std::map<std::string, const ir::GateDefinition*> defs_;
+  std::unordered_map<std::string, const ir::GateDefinition*> defs_;
   std::vector<std::vector<Angle>> params_stack_;
 };
 
@@ -236,7 +243,7 @@ class Inliner {
 
 ir::Program run_inline(const ir::Program& in, const PassContext&) {
   Inliner inliner(in);
-  ir::Program out = in;
+  ir::Program out = ir::copy_without_ops(in);
   out.ops = inliner.ops(in.ops);
   out.gate_defs.clear();
   return out;

@@ -11,7 +11,9 @@
 // would insert. The trivial layout (logical i on physical i) is scored too, so a circuit that
 // already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins; ties go to the earlier
 // candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
-// the SWAP count this pass chose for.
+// the SWAP count this pass chose for. On an all-to-all device the layout is the trivial one and
+// gates on any number of qubits are accepted; elsewhere a gate on more than two qubits is
+// refused (decompose must run first).
 #include <algorithm>
 #include <limits>
 #include <numeric>
@@ -68,12 +70,12 @@ ir::Program run_layout(const ir::Program& in, const PassContext& ctx) {
                     std::to_string(desc.num_qubits));
   if (!in.initial_layout.empty())
     throw PassError("layout: program is already laid out" + (in.device.empty() ? std::string() : " for device " + in.device));
-  sabre::check_routable(in, "layout");
+  sabre::check_routable(in, "layout", desc.all_to_all);
   const sabre::Device dev(desc);
   if (!dev.distance.connected()) throw PassError("layout: device " + desc.name + " has a disconnected coupling map");
 
   const std::vector<int> placement = choose_layout(in, dev, ctx);
-  ir::Program out = in;
+  ir::Program out = ir::copy_without_ops(in);
   out.initial_layout.assign(placement.begin(), placement.begin() + in.num_qubits);
   out.final_layout = out.initial_layout;
   out.ops = sabre::relabel(in.ops, placement);

@@ -73,6 +73,14 @@ class Normaliser {
 
   void gate(const GateOp& in, int line, bool in_cf, OpList& out) {
     if (!in.modifiers.empty()) throw PassError("normalise needs inlined gates; run `inline` first");
+    // Fast path: an uncontrolled canonical gate without parameters is already in normal form.
+    if (in.controls == 0 && in.params.empty()) {
+      const ir::GateSpec* spec = ir::find_gate(in.name);
+      if (spec && spec->canonical) {
+        out.push_back(Op(in, line));
+        return;
+      }
+    }
     std::vector<Angle> params;
     for (const auto& a : in.params) params.push_back(snap(a));
     ir::NamedGate c = ir::canonical_gate(in.name, params);
@@ -167,7 +175,7 @@ class Normaliser {
 }  // namespace
 
 ir::Program run_normalise(const ir::Program& in, const PassContext&) {
-  ir::Program out = in;
+  ir::Program out = ir::copy_without_ops(in);
   Normaliser n(out);
   out.ops = n.ops(in.ops, false);
   n.finish();

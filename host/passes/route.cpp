@@ -5,7 +5,8 @@
 // order (the per-qubit order, and so the circuit's meaning, is unchanged). Bodies of if/while
 // blocks are routed from the layout at their start and end by undoing their own SWAPs in
 // reverse (break/continue undo them before leaving), so the code after a block sees one layout.
-// On an all-to-all device nothing changes.
+// On an all-to-all device nothing changes (and gates on more than two qubits are accepted
+// there: nothing needs routing). Elsewhere such gates are refused: decompose must run first.
 //
 // Input: the output of `layout` (operands are physical qubits). The heuristic is SABRE's (see
 // passes/sabre.h) seeded from ctx.seed, the same seed `layout` scored its choice with.
@@ -26,11 +27,14 @@ ir::Program run_route(const ir::Program& in, const PassContext& ctx) {
   if (in.num_qubits != desc.num_qubits)
     throw PassError("route: the program has " + std::to_string(in.num_qubits) + " qubits but device " + desc.name +
                     " has " + std::to_string(desc.num_qubits));
-  sabre::check_routable(in, "route");
+  sabre::check_routable(in, "route", desc.all_to_all);
 
-  ir::Program out = in;
+  ir::Program out = ir::copy_without_ops(in);
   if (out.final_layout.empty()) out.final_layout = out.initial_layout;
-  if (desc.all_to_all) return out;
+  if (desc.all_to_all) {
+    out.ops = in.ops;
+    return out;
+  }
 
   const sabre::Device dev(desc);
   if (!dev.distance.connected()) throw PassError("route: device " + desc.name + " has a disconnected coupling map");

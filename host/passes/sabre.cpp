@@ -483,7 +483,7 @@ Result route(const Block& block, const Device& dev, std::vector<int> layout, std
   return r.result();
 }
 
-void check_routable(const ir::Program& p, const std::string& pass) {
+void check_routable(const ir::Program& p, const std::string& pass, bool any_arity) {
   auto check_qubit = [&](int q, const std::string& what) {
     if (q < 0 || q >= p.num_qubits)
       throw PassError(pass + ": " + what + " uses qubit " + std::to_string(q) + " but the program has " +
@@ -492,12 +492,14 @@ void check_routable(const ir::Program& p, const std::string& pass) {
   ir::for_each_op(p.ops, [&](const ir::Op& op) {
     if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
       const std::string what = "gate '" + g->name + "'";
-      if (g->qubits.size() > 2)
+      if (g->qubits.size() > 2 && !any_arity)
         throw PassError(pass + ": " + what + " acts on " + std::to_string(g->qubits.size()) +
                         " qubits; routing handles at most two, so decompose must run first");
       for (int q : g->qubits) check_qubit(q, what);
-      if (g->qubits.size() == 2 && g->qubits[0] == g->qubits[1])
-        throw PassError(pass + ": " + what + " uses qubit " + std::to_string(g->qubits[0]) + " twice");
+      for (std::size_t i = 0; i < g->qubits.size(); ++i)
+        for (std::size_t j = i + 1; j < g->qubits.size(); ++j)
+          if (g->qubits[i] == g->qubits[j])
+            throw PassError(pass + ": " + what + " uses qubit " + std::to_string(g->qubits[i]) + " twice");
     } else if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
       check_qubit(m->qubit, "measure");
     } else if (const auto* r = std::get_if<ir::ResetOp>(&op.v)) {

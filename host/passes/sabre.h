@@ -91,8 +91,9 @@ Result route(const Block& block, const Device& dev, std::vector<int> layout, std
              std::size_t stuck_limit = 0);
 
 /// Throws PassError (prefixed with `pass`) for anything routing cannot handle: gates on more
-/// than two qubits, repeated or out-of-range qubit operands.
-void check_routable(const ir::Program& p, const std::string& pass);
+/// than two qubits (unless `any_arity`: an all-to-all device has nothing to route), repeated
+/// or out-of-range qubit operands.
+void check_routable(const ir::Program& p, const std::string& pass, bool any_arity);
 
 /// Copies `ops` with every qubit operand q replaced by map[q] (bodies included).
 ir::OpList relabel(const ir::OpList& ops, const std::vector<int>& map);

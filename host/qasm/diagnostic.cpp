@@ -23,17 +23,21 @@ std::string headline(const Location& w, const std::string& message) {
 }  // namespace
 
 CompileError::CompileError(Location where, const std::string& message)
-    : std::runtime_error(headline(where, message)), where_(std::move(where)), message_(message) {}
+    : std::runtime_error(headline(where, message)),
+      path_(where.file ? where.file->path : "<input>"),
+      line_(where.line),
+      col_(where.col),
+      source_line_(where.file && where.line > 0 ? where.file->line(where.line) : ""),
+      message_(message) {}
 
 std::string CompileError::render() const {
   std::string out = what();
-  if (where_.file && where_.line > 0) {
-    std::string text = where_.file->line(where_.line);
+  if (line_ > 0) {
     std::string caret;
     // Keep tabs so the caret lines up under the offending column.
-    for (int i = 1; i < where_.col && i <= static_cast<int>(text.size()); ++i)
-      caret += text[static_cast<std::size_t>(i - 1)] == '\t' ? '\t' : ' ';
-    out += "\n  " + text + "\n  " + caret + "^";
+    for (int i = 1; i < col_ && i <= static_cast<int>(source_line_.size()); ++i)
+      caret += source_line_[static_cast<std::size_t>(i - 1)] == '\t' ? '\t' : ' ';
+    out += "\n  " + source_line_ + "\n  " + caret + "^";
   }
   return out;
 }

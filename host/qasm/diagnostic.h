@@ -18,8 +18,10 @@ struct SourceFile {
   std::string line(int number) const;  // 1-based, without the newline
 };
 
+/// A position in a source file. The file must outlive the location; diagnostics copy what
+/// they print when they are created, so an error can outlive the file.
 struct Location {
-  std::shared_ptr<const SourceFile> file;
+  const SourceFile* file = nullptr;
   int line = 0;
   int col = 0;  // 1-based, in bytes
 };
@@ -27,13 +29,18 @@ struct Location {
 class CompileError : public std::runtime_error {
  public:
   CompileError(Location where, const std::string& message);
-  const Location& where() const { return where_; }
+  int line() const { return line_; }
+  int col() const { return col_; }
+  const std::string& path() const { return path_; }
   const std::string& message() const { return message_; }
   /// The full diagnostic: location, message, source line and caret.
   std::string render() const;
 
  private:
-  Location where_;
+  std::string path_;
+  int line_ = 0;
+  int col_ = 0;
+  std::string source_line_;
   std::string message_;
 };
 

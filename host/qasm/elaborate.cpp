@@ -8,6 +8,7 @@
 #include <numbers>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "ir/gate_set.h"
 #include "qasm/library.h"
@@ -119,8 +120,9 @@ class Elaborator {
 
   ir::Program run(const std::string& source, const std::string& path) {
     auto file = std::make_shared<SourceFile>(SourceFile{path, source});
-    ast::Program tree = parse(file, 3);
-    version_ = tree.major_version;
+    files_.push_back(file);
+    StatementStream stream(file, 3);
+    version_ = stream.version();
     if (version_ == 2) {
       // OpenQASM 2 has U and CX built in.
       builtins_.insert("U");
@@ -132,7 +134,7 @@ class Elaborator {
     base_dir_.push_back(std::filesystem::path(path).parent_path());
     out_ = &program_.ops;
     try {
-      block(tree.statements, false);
+      run_stream(stream);
     } catch (const EndSignal&) {
     } catch (const BreakSignal&) {
       throw CompileError(last_where_, "break outside a loop");
@@ -145,6 +147,15 @@ class Elaborator {
   }
 
  private:
+  /// Elaborates a file statement by statement; only statements that are referred to later
+  /// (subroutine definitions) are kept.
+  void run_stream(StatementStream& stream) {
+    while (ast::StmtPtr st = stream.next()) {
+      statement(*st);
+      if (st->kind == Stmt::Kind::kSubroutineDef) retained_.push_back(st);
+    }
+  }
+
   // ------------------------------------------------------------------ scopes
   SymbolPtr lookup(const std::string& name) const {
     for (std::size_t k = scopes_.size(); k-- > scope_floor_;) {
@@ -325,11 +336,11 @@ class Elaborator {
     std::stringstream buf;
     buf << in.rdbuf();
     auto file = std::make_shared<SourceFile>(SourceFile{p.string(), buf.str()});
-    ast::Program tree = parse(file, version_);
-    included_trees_.push_back(std::make_shared<ast::Program>(std::move(tree)));
+    files_.push_back(file);
+    StatementStream stream(file, version_);
     ++include_depth_;
     base_dir_.push_back(p.parent_path());
-    for (const auto& st : included_trees_.back()->statements) statement(*st);
+    run_stream(stream);
     base_dir_.pop_back();
     --include_depth_;
   }
@@ -454,7 +465,8 @@ class Elaborator {
       sym->single = width == 0;
       sym->bit_storage = true;
       // A declaration executed again (in an unrolled loop) reuses its storage and re-zeroes it.
-      auto it = bit_storage_of_decl_.find(&s);
+      const DeclKey key{s.where.file, s.where.line, s.where.col};
+      auto it = bit_storage_of_decl_.find(key);
       bool fresh = it == bit_storage_of_decl_.end();
       if (fresh) {
         std::string name = s.name;
@@ -465,7 +477,7 @@ class Elaborator {
         for (int k = 0; k < size; ++k) sym->clbits.push_back(program_.num_clbits + k);
         program_.cregs.push_back({name, size, program_.num_clbits});
         program_.num_clbits += size;
-        bit_storage_of_decl_[&s] = sym->clbits;
+        bit_storage_of_decl_[key] = sym->clbits;
       } else {
         sym->clbits = it->second;
       }
@@ -1211,6 +1223,7 @@ class Elaborator {
   // ------------------------------------------------------------------ expressions
   Value evaluate_text(const std::string& text, const Location& where) {
     auto file = std::make_shared<SourceFile>(SourceFile{"<input>", "x = " + text + ";"});
+    files_.push_back(file);
     try {
       ast::Program p = parse(file, 3);
       if (p.statements.size() != 1 || p.statements[0]->kind != Stmt::Kind::kAssign) throw CompileError(where, "");
@@ -1417,9 +1430,13 @@ class Elaborator {
   std::vector<std::map<std::string, SymbolPtr>> scopes_;
   std::size_t scope_floor_ = 0;
   std::vector<std::filesystem::path> base_dir_;
+  std::vector<std::shared_ptr<const SourceFile>> files_;  // every AST location points into one
   std::vector<std::shared_ptr<ast::Program>> included_trees_;
+  std::vector<ast::StmtPtr> retained_;
   std::vector<std::shared_ptr<Expr>> synthetic_calls_;
-  std::map<const Stmt*, std::vector<int>> bit_storage_of_decl_;
+  // Keyed by source position: statements are freed once elaborated, positions are unique.
+  using DeclKey = std::tuple<const SourceFile*, int, int>;
+  std::map<DeclKey, std::vector<int>> bit_storage_of_decl_;
   int include_depth_ = 0;
   int call_depth_ = 0;
   std::vector<int> call_runtime_depth_;

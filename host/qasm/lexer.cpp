@@ -9,23 +9,53 @@ namespace {
 bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
-// Longest operators first so that "<<=" wins over "<<" and "<".
-const char* const kPunct[] = {"<<=", ">>=", "**=", "->", "++", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-                              "==",  "!=",  "<=",  ">=", "<<", ">>", "&&", "||", "**", "+",  "-",  "*",  "/",
-                              "%",   "=",   "<",   ">",  "!",  "~",  "&",  "|",  "^",  "(",  ")",  "[",  "]",
-                              "{",   "}",   ",",   ";",  ":",  "@",  ".",  "#"};
+/// Length of the operator or punctuation at s[i] (longest match), or 0.
+std::size_t punct_length(const std::string& s, std::size_t i) {
+  auto at = [&](std::size_t k) { return i + k < s.size() ? s[i + k] : '\0'; };
+  const char c = s[i];
+  const char d = at(1);
+  switch (c) {
+    case '<':
+    case '>':
+      if (d == c) return at(2) == '=' ? 3 : 2;  // << <<= >> >>=
+      return d == '=' ? 2 : 1;
+    case '*':
+      if (d == '*') return at(2) == '=' ? 3 : 2;  // ** **=
+      return d == '=' ? 2 : 1;
+    case '-': return d == '>' || d == '=' ? 2 : 1;
+    case '+': return d == '+' || d == '=' ? 2 : 1;
+    case '&':
+    case '|': return d == c || d == '=' ? 2 : 1;
+    case '=':
+    case '!':
+    case '/':
+    case '%':
+    case '^': return d == '=' ? 2 : 1;
+    case '~': case '(': case ')': case '[': case ']': case '{': case '}':
+    case ',': case ';': case ':': case '@': case '.': case '#': return 1;
+    default: return 0;
+  }
+}
 
 const char* const kDurationUnits[] = {"ns", "us", "µs", "ms", "s", "dt"};
 
 }  // namespace
 
-std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file) {
-  const std::string& s = file->text;
-  std::vector<Token> out;
-  std::size_t i = 0;
-  int line = 1;
-  std::size_t line_start = 0;
-  auto here = [&](std::size_t pos) { return Location{file, line, static_cast<int>(pos - line_start) + 1}; };
+Token Lexer::next() {
+  Token t = scan();
+  prev_text_ = t.text;
+  prev_line_ = t.where.line;
+  have_prev_ = true;
+  return t;
+}
+
+Token Lexer::scan() {
+  const std::string& s = file_.text;
+  std::size_t& i = i_;
+  int& line = line_;
+  std::size_t& line_start = line_start_;
+  auto here = [&](std::size_t pos) { return Location{&file_, line, static_cast<int>(pos - line_start) + 1}; };
+  auto view = [&](std::size_t pos, std::size_t n) { return std::string_view(s).substr(pos, n); };
   auto newline_at = [&](std::size_t pos) {
     ++line;
     line_start = pos + 1;
@@ -60,37 +90,34 @@ std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file) {
     // Pragmas and annotations run to the end of the line.
     if ((c == '#' && s.compare(i, 7, "#pragma") == 0) ||
         (s.compare(i, 6, "pragma") == 0 && (i + 6 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 6]))) &&
-         (out.empty() || out.back().text == ";" || out.back().text == "}" ||
-          out.back().where.line != line))) {
+         (!have_prev_ || prev_text_ == ";" || prev_text_ == "}" || prev_line_ != line))) {
       std::size_t end = s.find('\n', i);
       if (end == std::string::npos) end = s.size();
       std::size_t body = s.find_first_of(" \t", i);
-      std::string text = body < end ? s.substr(body, end - body) : "";
-      out.push_back({TokenKind::kPragma, text, where});
       i = end;
-      continue;
+      return {TokenKind::kPragma, body < end ? view(body, end - body) : std::string_view(), where};
     }
     if (c == '@' && i + 1 < s.size() && ident_start(static_cast<unsigned char>(s[i + 1])) &&
-        (out.empty() || out.back().where.line != line || out.back().text == ";" || out.back().text == "}")) {
+        (!have_prev_ || prev_line_ != line || prev_text_ == ";" || prev_text_ == "}")) {
       std::size_t end = s.find('\n', i);
       if (end == std::string::npos) end = s.size();
-      out.push_back({TokenKind::kAnnotation, s.substr(i, end - i), where});
+      Token t{TokenKind::kAnnotation, view(i, end - i), where};
       i = end;
-      continue;
+      return t;
     }
     if (ident_start(c)) {
       std::size_t j = i;
       while (j < s.size() && ident_char(static_cast<unsigned char>(s[j]))) ++j;
-      out.push_back({TokenKind::kIdentifier, s.substr(i, j - i), where});
+      Token t{TokenKind::kIdentifier, view(i, j - i), where};
       i = j;
-      continue;
+      return t;
     }
     if (c == '$' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
       std::size_t j = i + 1;
       while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-      out.push_back({TokenKind::kHardwareQubit, s.substr(i + 1, j - i - 1), where});
+      Token t{TokenKind::kHardwareQubit, view(i + 1, j - i - 1), where};
       i = j;
-      continue;
+      return t;
     }
     if (std::isdigit(c) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       std::size_t j = i;
@@ -115,7 +142,7 @@ std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file) {
           }
         }
       }
-      std::string text = s.substr(i, j - i);
+      std::string_view text = view(i, j - i);
       // A unit directly after the number makes it a duration; "im" makes it imaginary.
       if (j < s.size() && ident_start(static_cast<unsigned char>(s[j]))) {
         std::size_t k = j;
@@ -124,48 +151,46 @@ std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file) {
         bool is_unit = false;
         for (const char* u : kDurationUnits) is_unit = is_unit || suffix == u;
         if (is_unit) {
-          out.push_back({TokenKind::kDuration, text + suffix, where});
+          Token t{TokenKind::kDuration, view(i, k - i), where};
           i = k;
-          continue;
+          return t;
         }
         if (suffix == "im") {
-          out.push_back({TokenKind::kImaginary, text, where});
           i = k;
-          continue;
+          return {TokenKind::kImaginary, text, where};
         }
-        throw CompileError(here(j), "invalid suffix '" + suffix + "' on number " + text);
+        throw CompileError(here(j), "invalid suffix '" + suffix + "' on number " + std::string(text));
       }
-      out.push_back({kind, text, where});
       i = j;
-      continue;
+      return {kind, text, where};
     }
     if (c == '"' || c == '\'') {
       std::size_t j = i + 1;
       while (j < s.size() && s[j] != static_cast<char>(c) && s[j] != '\n') ++j;
       if (j >= s.size() || s[j] != static_cast<char>(c)) throw CompileError(where, "unterminated string literal");
-      std::string text = s.substr(i + 1, j - i - 1);
+      std::string_view text = view(i + 1, j - i - 1);
       bool bits = !text.empty();
       for (char ch : text) bits = bits && (ch == '0' || ch == '1' || ch == '_');
-      out.push_back({bits ? TokenKind::kBitString : TokenKind::kString, text, where});
       i = j + 1;
-      continue;
+      return {bits ? TokenKind::kBitString : TokenKind::kString, text, where};
     }
-    bool matched = false;
-    for (const char* p : kPunct) {
-      std::size_t n = std::char_traits<char>::length(p);
-      if (s.compare(i, n, p) == 0) {
-        out.push_back({TokenKind::kPunct, p, where});
-        i += n;
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) {
+    std::size_t n = punct_length(s, i);
+    if (n == 0) {
       std::string shown = std::isprint(c) ? std::string(1, static_cast<char>(c)) : "\\x" + std::to_string(c);
       throw CompileError(where, "unexpected character '" + shown + "'");
     }
+    i += n;
+    return {TokenKind::kPunct, view(i - n, n), where};
   }
-  out.push_back({TokenKind::kEnd, "", here(i)});
+  return {TokenKind::kEnd, "", here(i)};
+}
+
+std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file) {
+  Lexer lexer(*file);
+  std::vector<Token> out;
+  do {
+    out.push_back(lexer.next());
+  } while (out.back().kind != TokenKind::kEnd);
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qasm/diagnostic.h"
@@ -27,12 +28,31 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  std::string text;  // identifier name, punctuation, literal text (quotes removed for strings)
+  std::string_view text;  // into the file's text: name, punctuation, literal (quotes removed)
   Location where;
 };
 
-/// Splits `file` into tokens; throws CompileError on an unterminated comment or string or a
-/// character that cannot start a token.
+/// Reads tokens one at a time (they point into the file's text, which must outlive them);
+/// throws CompileError on an unterminated comment or string or a character that cannot start a
+/// token. After the end it keeps returning kEnd.
+class Lexer {
+ public:
+  explicit Lexer(const SourceFile& file) : file_(file) {}
+  Token next();
+
+ private:
+  Token scan();
+  const SourceFile& file_;
+  std::size_t i_ = 0;
+  int line_ = 1;
+  std::size_t line_start_ = 0;
+  // The previous token, which decides whether "pragma" or "@name" starts a directive.
+  std::string_view prev_text_;
+  int prev_line_ = 0;
+  bool have_prev_ = false;
+};
+
+/// All tokens of `file`, ending with kEnd.
 std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& file);
 
 }  // namespace qontos::qasm

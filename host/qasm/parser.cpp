@@ -1,6 +1,7 @@
 #include "qasm/parser.h"
 
 #include <cmath>
+#include <deque>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -23,47 +24,79 @@ const std::set<std::string> kUnsupportedStatements = {
     "defcal", "cal", "defcalgrammar", "extern", "box", "port", "frame", "waveform", "switch", "stretch",
     "duration", "complex", "array", "case", "default", "readonly", "mutable", "sizeof"};
 
+}  // namespace
+
+namespace detail {
+
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, int version) : toks_(std::move(tokens)), version_(version) {}
+  Parser(const SourceFile& file, int version) : lexer_(file), version_(version) {}
+
+  int version() const { return version_; }
+
+  /// Reads the OPENQASM line if there is one.
+  StmtPtr header() {
+    if (!is_ident("OPENQASM")) return nullptr;
+    ast::Program p;
+    read_version(p);
+    return p.statements.front();
+  }
+
+  /// The next top-level statement, or null at the end.
+  StmtPtr next_statement() {
+    // Tokens of finished statements are no longer referenced: drop them.
+    buf_.erase(buf_.begin(), buf_.begin() + static_cast<long>(pos_));
+    pos_ = 0;
+    if (peek().kind == TokenKind::kEnd) return nullptr;
+    return statement();
+  }
 
   ast::Program program() {
     ast::Program p;
-    if (is_ident("OPENQASM")) {
-      Location w = peek().where;
-      next();
-      const Token& v = peek();
-      if (v.kind != TokenKind::kFloat && v.kind != TokenKind::kInteger)
-        throw CompileError(v.where, "expected a version number after OPENQASM");
-      double number = std::strtod(v.text.c_str(), nullptr);
-      if (number >= 2.0 && number < 3.0)
-        version_ = 2;
-      else if (number >= 3.0 && number < 4.0)
-        version_ = 3;
-      else
-        throw CompileError(v.where, "unsupported: OpenQASM version " + v.text);
-      next();
-      expect(";");
-      auto s = std::make_shared<Stmt>();
-      s->kind = Stmt::Kind::kVersion;
-      s->where = w;
-      s->text = v.text;
-      p.statements.push_back(s);
-    }
+    read_version(p);
     p.major_version = version_;
     while (peek().kind != TokenKind::kEnd) p.statements.push_back(statement());
     return p;
   }
 
  private:
+  void read_version(ast::Program& p) {
+    if (is_ident("OPENQASM")) {
+      Location w = peek().where;
+      next();
+      const Token& v = peek();
+      if (v.kind != TokenKind::kFloat && v.kind != TokenKind::kInteger)
+        throw CompileError(v.where, "expected a version number after OPENQASM");
+      double number = std::strtod(std::string(v.text).c_str(), nullptr);
+      if (number >= 2.0 && number < 3.0)
+        version_ = 2;
+      else if (number >= 3.0 && number < 4.0)
+        version_ = 3;
+      else
+        throw CompileError(v.where, "unsupported: OpenQASM version " + std::string(v.text));
+      next();
+      expect(";");
+      auto s = std::make_shared<Stmt>();
+      s->kind = Stmt::Kind::kVersion;
+      s->where = w;
+      s->text = std::string(v.text);
+      p.statements.push_back(s);
+    }
+  }
+
   // ---- token helpers
+  // Tokens are read on demand into a buffer; references to buffered tokens stay valid until
+  // the next top-level statement begins (std::deque keeps references on push_back).
   const Token& peek(std::size_t ahead = 0) const {
-    std::size_t i = pos_ + ahead;
-    return i < toks_.size() ? toks_[i] : toks_.back();
+    while (buf_.size() <= pos_ + ahead) {
+      if (!buf_.empty() && buf_.back().kind == TokenKind::kEnd) return buf_.back();
+      buf_.push_back(lexer_.next());
+    }
+    return buf_[pos_ + ahead];
   }
   const Token& next() {
     const Token& t = peek();
-    if (pos_ < toks_.size() - 1) ++pos_;
+    if (t.kind != TokenKind::kEnd) ++pos_;
     return t;
   }
   bool is(const char* punct, std::size_t ahead = 0) const {
@@ -81,7 +114,7 @@ class Parser {
   }
   [[noreturn]] void fail_expected(const std::string& what) const {
     const Token& t = peek();
-    std::string got = t.kind == TokenKind::kEnd ? "end of file" : "'" + t.text + "'";
+    std::string got = t.kind == TokenKind::kEnd ? "end of file" : "'" + std::string(t.text) + "'";
     throw CompileError(t.where, "expected " + what + ", found " + got);
   }
   const Token& expect(const char* punct) {
@@ -90,7 +123,7 @@ class Parser {
   }
   std::string identifier(const char* what = "an identifier") {
     if (peek().kind != TokenKind::kIdentifier) fail_expected(what);
-    return next().text;
+    return std::string(next().text);
   }
 
   struct DepthGuard {
@@ -120,7 +153,7 @@ class Parser {
     if (t.kind != TokenKind::kIdentifier) return false;
     static const std::set<std::string> types = {"bit", "int", "uint", "float", "angle", "bool", "qubit", "creg", "qreg"};
     if (version_ == 2) return t.text == "creg" || t.text == "qreg";
-    return types.count(t.text) > 0;
+    return types.count(std::string(t.text)) > 0;
   }
 
   std::shared_ptr<TypeSpec> type_spec() {
@@ -167,7 +200,7 @@ class Parser {
     }
     if (t.kind == TokenKind::kHardwareQubit) fail_expected("a statement");
     if (t.kind != TokenKind::kIdentifier) fail_expected("a statement");
-    const std::string& word = t.text;
+    const std::string word(t.text);
 
     if (word == "OPENQASM") throw CompileError(w, "OPENQASM version line must be the first statement");
     if (word == "include") {
@@ -326,7 +359,7 @@ class Parser {
           ++k;
         } while (depth > 0);
       }
-      if (peek(k).kind == TokenKind::kPunct && assign_ops.count(peek(k).text)) {
+      if (peek(k).kind == TokenKind::kPunct && assign_ops.count(std::string(peek(k).text))) {
         auto s = make(Stmt::Kind::kAssign, w);
         s->target = postfix(primary_identifier());
         s->text = next().text;
@@ -358,7 +391,7 @@ class Parser {
     }
   }
 
-  bool is_modifier(const std::string& w) const {
+  bool is_modifier(std::string_view w) const {
     return version_ == 3 && (w == "ctrl" || w == "negctrl" || w == "inv" || w == "pow");
   }
 
@@ -458,7 +491,7 @@ class Parser {
     while (peek().kind == TokenKind::kIdentifier && is_modifier(peek().text) && (is("@", 1) || is("(", 1))) {
       ast::Modifier m;
       m.where = peek().where;
-      std::string w = next().text;
+      std::string w(next().text);
       m.kind = w == "ctrl" ? ast::Modifier::Kind::kCtrl
                : w == "negctrl" ? ast::Modifier::Kind::kNegCtrl
                : w == "inv" ? ast::Modifier::Kind::kInv
@@ -500,7 +533,7 @@ class Parser {
   ExprPtr operand() {
     if (peek().kind == TokenKind::kHardwareQubit) {
       auto e = make_expr(Expr::Kind::kHardwareQubit, peek().where);
-      e->int_value = std::atoll(next().text.c_str());
+      e->int_value = std::atoll(std::string(next().text).c_str());
       return e;
     }
     if (peek().kind != TokenKind::kIdentifier) fail_expected("a qubit or bit operand");
@@ -591,7 +624,7 @@ class Parser {
   ExprPtr binary(int min_prec) {
     ExprPtr lhs = unary();
     while (peek().kind == TokenKind::kPunct) {
-      const std::string op = peek().text;
+      const std::string op(peek().text);
       int p = binary_precedence(op);
       if (p < 0 || p < min_prec || (op == "++" && min_prec > 0)) break;
       Location w = next().where;
@@ -643,7 +676,7 @@ class Parser {
         for (char c : t.text)
           if (c != '_') digits += c;
         e->float_value = std::strtod(digits.c_str(), nullptr);
-        if (!std::isfinite(e->float_value)) throw CompileError(t.where, "number out of range: " + t.text);
+        if (!std::isfinite(e->float_value)) throw CompileError(t.where, "number out of range: " + std::string(t.text));
         next();
         return e;
       }
@@ -656,7 +689,7 @@ class Parser {
                                      ((t.text[k] == '-' || t.text[k] == '+') && k > 0 &&
                                       (t.text[k - 1] == 'e' || t.text[k - 1] == 'E'))))
           ++k;
-        e->float_value = std::strtod(t.text.substr(0, k).c_str(), nullptr);
+        e->float_value = std::strtod(std::string(t.text.substr(0, k)).c_str(), nullptr);
         e->text = t.text.substr(k);
         next();
         return e;
@@ -732,17 +765,18 @@ class Parser {
     char* end = nullptr;
     unsigned long long v = std::strtoull(digits.c_str() + start, &end, base);
     if (errno == ERANGE || v > static_cast<unsigned long long>(INT64_MAX) || (end && *end != '\0'))
-      throw CompileError(t.where, "invalid integer literal " + t.text);
+      throw CompileError(t.where, "invalid integer literal " + std::string(t.text));
     return static_cast<long long>(v);
   }
 
-  std::vector<Token> toks_;
+  mutable Lexer lexer_;
+  mutable std::deque<Token> buf_;
   std::size_t pos_ = 0;
   int version_;
   int depth_ = 0;
 };
 
-}  // namespace
+}  // namespace detail
 
 std::string ast::TypeSpec::text() const {
   switch (kind) {
@@ -762,8 +796,19 @@ std::string ast::TypeSpec::text() const {
 }
 
 ast::Program parse(const std::shared_ptr<const SourceFile>& file, int default_version) {
-  Parser p(tokenize(file), default_version);
+  detail::Parser p(*file, default_version);
   return p.program();
 }
+
+StatementStream::StatementStream(std::shared_ptr<const SourceFile> file, int default_version)
+    : file_(std::move(file)), parser_(std::make_unique<detail::Parser>(*file_, default_version)) {
+  version_statement_ = parser_->header();
+}
+
+StatementStream::~StatementStream() = default;
+
+int StatementStream::version() const { return parser_->version(); }
+
+ast::StmtPtr StatementStream::next() { return parser_->next_statement(); }
 
 }  // namespace qontos::qasm

@@ -1,9 +1,14 @@
 #include "support/dense_unitary.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <numbers>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -14,6 +19,18 @@ namespace {
 using C = std::complex<double>;
 constexpr double kPi = std::numbers::pi;
 const C kI(0.0, 1.0);
+
+// Plain complex product (std::complex's operator* adds NaN/infinity recovery that the inner
+// simulation loops do not need and cannot afford).
+inline C cmul(C a, C b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
+std::size_t bit(int q) { return std::size_t{1} << q; }
+
+// ---------------------------------------------------------------------------------------------
+// Gate matrices, written from the OpenQASM 3 conventions (see the header).
+
 
 // ---------------------------------------------------------------------------------------------
 // Gate matrices, written from the OpenQASM 3 conventions (see the header).
@@ -105,48 +122,211 @@ Unitary rzz_gate(double theta) {
 }
 
 // A gate applied inside a state vector: `m` (column-major, 2^t x 2^t, local bit j = targets[j])
-// acts on the targets of the basis states whose control bits are all 1.
+
+// ---------------------------------------------------------------------------------------------
+// Simulation. A circuit is a list of CompiledOps on n qubits; it is applied to state vectors
+// (a unitary's columns are the images of the basis states).
+
+// A gate applied inside a state vector: `m` (column-major, 2^t x 2^t, local bit j = targets[j])
+// acts on the targets of the basis states whose control bits (control_mask) equal control_value.
 struct CompiledOp {
   Unitary m;
   std::vector<int> targets;
   std::size_t control_mask = 0;
+  std::size_t control_value = 0;
 };
 
-void apply(const CompiledOp& op, C* state, int num_qubits) {
-  const std::size_t dim = std::size_t{1} << num_qubits;
-  const std::size_t d = std::size_t{1} << op.targets.size();
+CompiledOp on(Unitary m, std::vector<int> targets, std::vector<int> controls = {}) {
+  CompiledOp op{std::move(m), std::move(targets), 0, 0};
+  for (int c : controls) op.control_mask |= bit(c);
+  op.control_value = op.control_mask;
+  return op;
+}
+
+void apply_dense(const CompiledOp& op, C* state, std::size_t dim) {
+  const std::size_t cmask = op.control_mask;
+  const std::size_t cval = op.control_value;
+  if (op.targets.empty()) {  // a (controlled) phase
+    const C ph = op.m[0];
+    for (std::size_t i = 0; i < dim; ++i)
+      if ((i & cmask) == cval) state[i] = cmul(ph, state[i]);
+    return;
+  }
+  if (op.targets.size() == 1) {
+    const std::size_t b = bit(op.targets[0]);
+    const C m00 = op.m[0], m10 = op.m[1], m01 = op.m[2], m11 = op.m[3];
+    if (m01 == C(0) && m10 == C(0)) {  // diagonal
+      for (std::size_t i = 0; i < dim; ++i)
+        if ((i & cmask) == cval) state[i] = cmul((i & b) ? m11 : m00, state[i]);
+      return;
+    }
+    for (std::size_t hi = 0; hi < dim; hi += 2 * b)
+      for (std::size_t i = hi; i < hi + b; ++i) {
+        if ((i & cmask) != cval) continue;
+        const C a0 = state[i];
+        const C a1 = state[i | b];
+        state[i] = cmul(m00, a0) + cmul(m01, a1);
+        state[i | b] = cmul(m10, a0) + cmul(m11, a1);
+      }
+    return;
+  }
+  const std::size_t d = bit(static_cast<int>(op.targets.size()));
   std::vector<std::size_t> offsets(d, 0);
   std::size_t target_mask = 0;
-  for (std::size_t b = 0; b < op.targets.size(); ++b) target_mask |= std::size_t{1} << op.targets[b];
+  for (int t : op.targets) target_mask |= bit(t);
   for (std::size_t j = 0; j < d; ++j)
     for (std::size_t b = 0; b < op.targets.size(); ++b)
-      if ((j >> b) & 1) offsets[j] |= std::size_t{1} << op.targets[b];
+      if ((j >> b) & 1) offsets[j] |= bit(op.targets[b]);
   std::vector<C> in(d);
   for (std::size_t i = 0; i < dim; ++i) {
-    if ((i & target_mask) != 0 || (i & op.control_mask) != op.control_mask) continue;
+    if ((i & target_mask) != 0 || (i & cmask) != cval) continue;
     for (std::size_t j = 0; j < d; ++j) in[j] = state[i | offsets[j]];
     for (std::size_t r = 0; r < d; ++r) {
       C sum = 0;
-      for (std::size_t c = 0; c < d; ++c) sum += op.m[c * d + r] * in[c];
+      for (std::size_t c = 0; c < d; ++c) sum += cmul(op.m[c * d + r], in[c]);
       state[i | offsets[r]] = sum;
     }
   }
 }
 
-void apply_to_columns(const CompiledOp& op, Unitary& u, int num_qubits) {
-  const std::size_t dim = std::size_t{1} << num_qubits;
-  for (std::size_t col = 0; col < dim; ++col) apply(op, u.data() + col * dim, num_qubits);
+// For an op whose matrix has exactly one nonzero entry per column (a permutation with phases:
+// x, cx, swap, ccx, z, cz, rz, p, ...), the row and value of that entry per column.
+bool monomial_columns(const CompiledOp& op, std::vector<std::pair<std::size_t, C>>& cols) {
+  const std::size_t d = bit(static_cast<int>(op.targets.size()));
+  cols.assign(d, {0, C(0)});
+  for (std::size_t c = 0; c < d; ++c) {
+    int nonzero = 0;
+    for (std::size_t r = 0; r < d; ++r)
+      if (op.m[c * d + r] != C(0)) {
+        ++nonzero;
+        cols[c] = {r, op.m[c * d + r]};
+      }
+    if (nonzero != 1) return false;
+  }
+  return true;
 }
 
-CompiledOp on(Unitary m, std::vector<int> targets, std::vector<int> controls = {}) {
-  CompiledOp op{std::move(m), std::move(targets), 0};
-  for (int c : controls) op.control_mask |= std::size_t{1} << c;
-  return op;
+// One step of a simulation plan: a dense op, or a diagonal / monomial map of the whole state
+// (basis state i goes to perm[i] times phase[i]) that several consecutive ops were folded into.
+struct Kernel {
+  enum class Kind { kDense, kDiagonal, kMonomial };
+  Kind kind = Kind::kDense;
+  CompiledOp op;
+  std::vector<std::size_t> perm;
+  std::vector<C> phase;
+};
+
+// Largest state (qubits) for which consecutive monomial ops are folded into one map of the
+// whole state: each such map holds 24 bytes per amplitude.
+constexpr int kMaxFoldQubits = 12;
+
+// Turns a circuit into kernels. Single-qubit gates are multiplied together per qubit until a
+// multi-qubit op touches that qubit (gates on different qubits commute), and runs of monomial
+// ops are folded into one map, so a circuit of thousands of gates costs far fewer passes.
+std::vector<Kernel> plan(int num_qubits, const std::vector<CompiledOp>& ops) {
+  const std::size_t dim = bit(num_qubits);
+  const bool fold = num_qubits <= kMaxFoldQubits;
+  std::vector<Kernel> kernels;
+  std::vector<Unitary> pending(static_cast<std::size_t>(num_qubits));
+  std::vector<std::size_t> perm;
+  std::vector<C> phase;
+  bool folding = false;
+  bool permutes = false;
+  std::vector<std::pair<std::size_t, C>> cols;
+
+  auto flush_fold = [&] {
+    if (!folding) return;
+    Kernel k;
+    k.kind = permutes ? Kernel::Kind::kMonomial : Kernel::Kind::kDiagonal;
+    if (permutes) k.perm = std::move(perm);
+    k.phase = std::move(phase);
+    kernels.push_back(std::move(k));
+    perm.clear();
+    phase.clear();
+    folding = false;
+    permutes = false;
+  };
+  auto add = [&](CompiledOp op) {
+    if (fold && monomial_columns(op, cols)) {
+      if (!folding) {
+        perm.resize(dim);
+        std::iota(perm.begin(), perm.end(), std::size_t{0});
+        phase.assign(dim, C(1));
+        folding = true;
+      }
+      std::size_t target_mask = 0;
+      for (int t : op.targets) target_mask |= bit(t);
+      for (std::size_t i = 0; i < dim; ++i) {
+        const std::size_t s = perm[i];
+        if ((s & op.control_mask) != op.control_value) continue;
+        std::size_t local = 0;
+        for (std::size_t j = 0; j < op.targets.size(); ++j)
+          if (s & bit(op.targets[j])) local |= std::size_t{1} << j;
+        const auto [row, value] = cols[local];
+        std::size_t out = s & ~target_mask;
+        for (std::size_t j = 0; j < op.targets.size(); ++j)
+          if ((row >> j) & 1) out |= bit(op.targets[j]);
+        if (out != s) permutes = true;
+        perm[i] = out;
+        phase[i] = cmul(value, phase[i]);
+      }
+      return;
+    }
+    flush_fold();
+    Kernel k;
+    k.op = std::move(op);
+    kernels.push_back(std::move(k));
+  };
+  auto flush_qubit = [&](int q) {
+    Unitary& m = pending[static_cast<std::size_t>(q)];
+    if (m.empty()) return;
+    add(CompiledOp{std::move(m), {q}, 0, 0});
+    m.clear();
+  };
+  for (const CompiledOp& op : ops) {
+    if (op.targets.size() == 1 && op.control_mask == 0) {
+      Unitary& m = pending[static_cast<std::size_t>(op.targets[0])];
+      m = m.empty() ? op.m : multiply(op.m, m);
+      continue;
+    }
+    for (int t : op.targets) flush_qubit(t);
+    for (int q = 0; q < num_qubits; ++q)
+      if (op.control_mask & bit(q)) flush_qubit(q);
+    add(op);
+  }
+  for (int q = 0; q < num_qubits; ++q) flush_qubit(q);
+  flush_fold();
+  return kernels;
+}
+
+// Applies the kernels to `count` state vectors stored one after another, a batch of vectors at
+// a time so that the batch stays in cache while every kernel passes over it.
+void run(const std::vector<Kernel>& kernels, int num_qubits, C* states, std::size_t count) {
+  const std::size_t dim = bit(num_qubits);
+  const std::size_t batch = std::max<std::size_t>(1, (std::size_t{1} << 15) / dim);
+  std::vector<C> scratch(dim);
+  for (std::size_t first = 0; first < count; first += batch) {
+    const std::size_t last = std::min(count, first + batch);
+    for (const Kernel& k : kernels)
+      for (std::size_t v = first; v < last; ++v) {
+        C* state = states + v * dim;
+        switch (k.kind) {
+          case Kernel::Kind::kDense: apply_dense(k.op, state, dim); break;
+          case Kernel::Kind::kDiagonal:
+            for (std::size_t i = 0; i < dim; ++i) state[i] = cmul(k.phase[i], state[i]);
+            break;
+          case Kernel::Kind::kMonomial:
+            for (std::size_t i = 0; i < dim; ++i) scratch[k.perm[i]] = cmul(k.phase[i], state[i]);
+            std::copy(scratch.begin(), scratch.end(), state);
+            break;
+        }
+      }
+  }
 }
 
 Unitary product_of(int num_qubits, const std::vector<CompiledOp>& circuit) {
   Unitary u = identity_unitary(num_qubits);
-  for (const CompiledOp& op : circuit) apply_to_columns(op, u, num_qubits);
+  run(plan(num_qubits, circuit), num_qubits, u.data(), bit(num_qubits));
   return u;
 }
 
@@ -239,6 +419,106 @@ Form form_of(std::string_view name, const std::vector<double>& p) {
   throw std::logic_error("dense_unitary: gate table and matrices disagree on '" + std::string(name) + "'");
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Matrix powers.
+
+std::size_t dim_of(const Unitary& u) { return bit(unitary_qubits(u)); }
+
+// Eigenvectors of a Hermitian matrix `a` by cyclic complex Jacobi rotations: a unitary V with
+// V† a V diagonal. Each rotation J acts on coordinates p, q: J = diag(1, e^{-iφ}) · R, where
+// a_pq = |a_pq| e^{iφ} and R is the real Jacobi rotation that zeroes the (now real) entry.
+Unitary hermitian_eigenvectors(Unitary a) {
+  const std::size_t d = dim_of(a);
+  auto at = [d](Unitary& m, std::size_t r, std::size_t c) -> C& { return m[c * d + r]; };
+  Unitary v = identity_unitary(unitary_qubits(a));
+  double norm2 = 0;
+  for (const C& x : a) norm2 += std::norm(x);
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0;
+    for (std::size_t p = 0; p < d; ++p)
+      for (std::size_t q = 0; q < d; ++q)
+        if (p != q) off += std::norm(at(a, p, q));
+    if (off <= 1e-30 * norm2 || off == 0) break;
+    for (std::size_t p = 0; p < d; ++p)
+      for (std::size_t q = p + 1; q < d; ++q) {
+        const C apq = at(a, p, q);
+        const double r = std::abs(apq);
+        if (r == 0) continue;
+        const C e = apq / r;
+        const double theta = (at(a, q, q).real() - at(a, p, p).real()) / (2 * r);
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1);
+        const double s = t * c;
+        const C jpp = c, jpq = s, jqp = -s * std::conj(e), jqq = c * std::conj(e);
+        for (std::size_t k = 0; k < d; ++k) {  // a <- a J
+          const C akp = at(a, k, p), akq = at(a, k, q);
+          at(a, k, p) = akp * jpp + akq * jqp;
+          at(a, k, q) = akp * jpq + akq * jqq;
+        }
+        for (std::size_t k = 0; k < d; ++k) {  // a <- J† a
+          const C apk = at(a, p, k), aqk = at(a, q, k);
+          at(a, p, k) = std::conj(jpp) * apk + std::conj(jqp) * aqk;
+          at(a, q, k) = std::conj(jpq) * apk + std::conj(jqq) * aqk;
+        }
+        at(a, p, q) = 0;
+        at(a, q, p) = 0;
+        at(a, p, p) = at(a, p, p).real();
+        at(a, q, q) = at(a, q, q).real();
+        for (std::size_t k = 0; k < d; ++k) {  // v <- v J
+          const C vkp = at(v, k, p), vkq = at(v, k, q);
+          at(v, k, p) = vkp * jpp + vkq * jqp;
+          at(v, k, q) = vkp * jpq + vkq * jqq;
+        }
+      }
+  }
+  return v;
+}
+
+double max_off_diagonal(const Unitary& m) {
+  const std::size_t d = dim_of(m);
+  double worst = 0;
+  for (std::size_t c = 0; c < d; ++c)
+    for (std::size_t r = 0; r < d; ++r)
+      if (r != c) worst = std::max(worst, std::abs(m[c * d + r]));
+  return worst;
+}
+
+// A unitary u = V diag(λ) V†. The Hermitian matrix (e^{-iα}u + e^{iα}u†)/2 commutes with u and
+// has eigenvalues cos(arg λ - α); its eigenvectors diagonalise u unless two distinct λ sit
+// symmetrically about angle α, so a few α are tried and the best result is kept.
+struct Eigen {
+  Unitary vectors;
+  std::vector<C> values;
+};
+
+Eigen unitary_eigen(const Unitary& u) {
+  const std::size_t d = dim_of(u);
+  const Unitary u_dag = adjoint(u);
+  Eigen best;
+  double best_residual = std::numeric_limits<double>::infinity();
+  for (double alpha : {0.0, 0.6180339887498949, 1.4142135623730951, 2.718281828459045, -0.5772156649015329}) {
+    const C e = std::polar(1.0, alpha);
+    Unitary h(u.size());
+    for (std::size_t i = 0; i < u.size(); ++i) h[i] = (std::conj(e) * u[i] + e * u_dag[i]) / 2.0;
+    Unitary v = hermitian_eigenvectors(std::move(h));
+    Unitary diag = multiply(adjoint(v), multiply(u, v));
+    const double residual = max_off_diagonal(diag);
+    if (residual < best_residual) {
+      best_residual = residual;
+      best.vectors = std::move(v);
+      best.values.clear();
+      for (std::size_t j = 0; j < d; ++j) best.values.push_back(diag[j * d + j]);
+    }
+    if (best_residual < 1e-13) break;
+  }
+  if (!(best_residual < 1e-9))
+    throw std::invalid_argument("matrix_power: could not diagonalise the matrix (residual " +
+                                std::to_string(best_residual) + ")");
+  return best;
+}
+
+
 // ---------------------------------------------------------------------------------------------
 // Programs.
 
@@ -263,15 +543,160 @@ std::string describe(const ir::Op& op) {
   throw std::invalid_argument("dense_unitary: " + describe(op) + ": " + why);
 }
 
+// A gate on its own local qubits: the leading controls.size() qubits are controls (true: the
+// gate fires when that qubit is |1>, false: when it is |0>), the rest are the targets of `base`.
+struct LocalGate {
+  Unitary base;
+  std::vector<bool> controls;
+};
+
+// Places a local gate on program qubits `qubits` (controls first) of an n-qubit circuit.
+CompiledOp place(LocalGate g, const std::vector<int>& qubits, int n) {
+  const int targets = unitary_qubits(g.base);
+  const std::size_t arity = g.controls.size() + static_cast<std::size_t>(targets);
+  if (qubits.size() != arity)
+    throw std::invalid_argument("expects " + std::to_string(arity) + " qubit(s), got " + std::to_string(qubits.size()));
+  for (std::size_t i = 0; i < qubits.size(); ++i) {
+    const int q = qubits[i];
+    if (q < 0 || q >= n) throw std::invalid_argument("qubit " + std::to_string(q) + " out of range");
+    for (std::size_t j = 0; j < i; ++j)
+      if (qubits[j] == q) throw std::invalid_argument("qubit " + std::to_string(q) + " used twice");
+  }
+  CompiledOp op;
+  op.m = std::move(g.base);
+  for (std::size_t i = 0; i < qubits.size(); ++i) {
+    if (i < g.controls.size()) {
+      op.control_mask |= bit(qubits[i]);
+      if (g.controls[i]) op.control_value |= bit(qubits[i]);
+    } else {
+      op.targets.push_back(qubits[i]);
+    }
+  }
+  return op;
+}
+
+ir::Angle evaluate(const ir::Expr& e, const std::vector<ir::Angle>& params, const char* what) {
+  try {
+    return ir::evaluate_angle(e, params);
+  } catch (const std::exception& ex) {
+    throw std::invalid_argument(std::string("cannot evaluate ") + what + ": " + ex.what());
+  }
+}
+
+constexpr int kMaxDefinitionDepth = 64;
+
 struct CompiledProgram {
   std::vector<CompiledOp> ops;
   double phase = 0;  // total global phase in radians
+};
+
+// Resolves gate applications (built-in, user-defined, gphase; with modifiers) into local gates.
+class Evaluator {
+ public:
+  explicit Evaluator(const ir::Program& program) {
+    for (const ir::GateDefinition& def : program.gate_defs) defs_[def.name] = &def;
+  }
+
+  // The gate `name` applied with actual parameters `params`, `extra_controls` positive controls
+  // and `modifiers`; `enclosing` are the parameters of the definition the application sits in
+  // (pow exponents are evaluated with them).
+  LocalGate resolve(const std::string& name, const std::vector<ir::Angle>& params,
+                    const std::vector<ir::Modifier>& modifiers, int extra_controls,
+                    const std::vector<ir::Angle>& enclosing, int depth) {
+    if (depth > kMaxDefinitionDepth)
+      throw std::invalid_argument("gate definitions nested more than " + std::to_string(kMaxDefinitionDepth) +
+                                  " deep (recursive definition?)");
+    if (extra_controls < 0) throw std::invalid_argument("negative control count");
+    LocalGate g;
+    if (auto it = defs_.find(name); it != defs_.end()) {
+      const ir::GateDefinition& def = *it->second;
+      if (params.size() != def.param_names.size())
+        throw std::invalid_argument("gate '" + name + "' takes " + std::to_string(def.param_names.size()) +
+                                    " parameter(s), got " + std::to_string(params.size()));
+      g.base = definition_unitary(def, params, depth + 1);
+    } else if (name == "gphase") {
+      if (params.size() != 1)
+        throw std::invalid_argument("gphase takes 1 parameter, got " + std::to_string(params.size()));
+      g.base = {std::polar(1.0, params[0].radians())};
+    } else {
+      std::vector<double> values;
+      for (const ir::Angle& a : params) values.push_back(a.radians());
+      Form form = form_of(name, values);
+      g.base = std::move(form.base);
+      g.controls.assign(static_cast<std::size_t>(form.controls), true);
+    }
+    g.controls.insert(g.controls.begin(), static_cast<std::size_t>(extra_controls), true);
+    for (auto it = modifiers.rbegin(); it != modifiers.rend(); ++it) {
+      switch (it->kind) {
+        case ir::Modifier::Kind::kCtrl:
+        case ir::Modifier::Kind::kNegCtrl:
+          if (it->count < 1) throw std::invalid_argument("ctrl/negctrl count " + std::to_string(it->count) + " < 1");
+          g.controls.insert(g.controls.begin(), static_cast<std::size_t>(it->count),
+                            it->kind == ir::Modifier::Kind::kCtrl);
+          break;
+        case ir::Modifier::Kind::kInv: g.base = adjoint(g.base); break;
+        case ir::Modifier::Kind::kPow: {
+          if (!it->exponent) throw std::invalid_argument("pow modifier without an exponent");
+          const double k = evaluate(*it->exponent, enclosing, "pow exponent").radians();
+          g.base = matrix_power(g.base, k);
+          break;
+        }
+      }
+    }
+    return g;
+  }
+
+  // A definition's unitary on its own qubits for the given actual parameters.
+  Unitary definition_unitary(const ir::GateDefinition& def, const std::vector<ir::Angle>& params, int depth) {
+    if (def.opaque) throw std::invalid_argument("opaque gate '" + def.name + "' has no body");
+    std::pair<std::string, std::vector<double>> key{def.name, {}};
+    for (const ir::Angle& a : params) key.second.push_back(a.radians());
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    const int n = static_cast<int>(def.qubit_names.size());
+    if (n > kMaxUnitaryQubits)
+      throw std::invalid_argument("gate '" + def.name + "' has " + std::to_string(n) + " qubits (limit " +
+                                  std::to_string(kMaxUnitaryQubits) + ")");
+    std::vector<CompiledOp> ops;
+    double phase = 0;
+    std::size_t phase_index = 0;
+    for (const ir::Op& op : def.body) {
+      try {
+        if (std::holds_alternative<ir::GlobalPhaseOp>(op.v)) {
+          if (phase_index >= def.phase_exprs.size()) throw std::invalid_argument("no phase expression for it");
+          phase += evaluate(*def.phase_exprs[phase_index++], params, "phase").radians();
+        } else if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
+          std::vector<ir::Angle> actual = g->params;
+          if (!g->param_exprs.empty()) {
+            actual.clear();
+            for (const ir::ExprPtr& e : g->param_exprs) {
+              if (!e) throw std::invalid_argument("null parameter expression");
+              actual.push_back(evaluate(*e, params, "parameter"));
+            }
+          }
+          ops.push_back(place(resolve(g->name, actual, g->modifiers, g->controls, params, depth), g->qubits, n));
+        } else if (!std::holds_alternative<ir::BarrierOp>(op.v) && !std::holds_alternative<ir::DelayOp>(op.v)) {
+          throw std::invalid_argument("not allowed in a gate definition");
+        }
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("in the body of gate '" + def.name + "', " + describe(op) + ": " + e.what());
+      }
+    }
+    Unitary u = product_of(n, ops);
+    if (phase != 0) u = scaled(std::move(u), std::polar(1.0, phase));
+    cache_.emplace(std::move(key), u);
+    return u;
+  }
+
+ private:
+  std::map<std::string, const ir::GateDefinition*> defs_;
+  std::map<std::pair<std::string, std::vector<double>>, Unitary> cache_;
 };
 
 CompiledProgram compile(const ir::Program& program) {
   const int n = program.num_qubits;
   CompiledProgram out;
   out.phase = program.global_phase.radians();
+  Evaluator evaluator(program);
   for (const ir::Op& op : program.ops) {
     if (std::holds_alternative<ir::BarrierOp>(op.v) || std::holds_alternative<ir::DelayOp>(op.v)) continue;
     if (const auto* ph = std::get_if<ir::GlobalPhaseOp>(&op.v)) {
@@ -280,39 +705,13 @@ CompiledProgram compile(const ir::Program& program) {
     }
     const auto* g = std::get_if<ir::GateOp>(&op.v);
     if (!g) reject(op, "not a unitary operation");
-    if (!g->modifiers.empty()) reject(op, "gate modifiers are present (run inline first)");
-    if (!g->param_exprs.empty()) reject(op, "symbolic parameters are present");
-    for (const ir::GateDefinition& def : program.gate_defs)
-      if (def.name == g->name) reject(op, "a user-defined gate (run inline first)");
-    const GateEntry* entry = lookup(g->name);
-    if (!entry) reject(op, "unknown gate");
+    if (!g->param_exprs.empty()) reject(op, "symbolic parameters outside a gate definition");
     if (g->controls < 0) reject(op, "negative control count");
-    if (static_cast<int>(g->params.size()) != entry->shape.num_params)
-      reject(op, "expects " + std::to_string(entry->shape.num_params) + " parameter(s), got " +
-                     std::to_string(g->params.size()));
-    const int arity = g->controls + entry->shape.num_qubits;
-    if (static_cast<int>(g->qubits.size()) != arity)
-      reject(op, "expects " + std::to_string(arity) + " qubit(s), got " + std::to_string(g->qubits.size()));
-    for (std::size_t i = 0; i < g->qubits.size(); ++i) {
-      const int q = g->qubits[i];
-      if (q < 0 || q >= n) reject(op, "qubit " + std::to_string(q) + " out of range");
-      for (std::size_t j = 0; j < i; ++j)
-        if (g->qubits[j] == q) reject(op, "qubit " + std::to_string(q) + " used twice");
-    }
-    std::vector<double> params;
-    for (const ir::Angle& a : g->params) params.push_back(a.radians());
-    Form form;
     try {
-      form = form_of(g->name, params);
+      out.ops.push_back(place(evaluator.resolve(g->name, g->params, g->modifiers, g->controls, {}, 0), g->qubits, n));
     } catch (const std::invalid_argument& e) {
       reject(op, e.what());
     }
-    const std::size_t controls = static_cast<std::size_t>(g->controls + form.controls);
-    CompiledOp c{std::move(form.base), std::vector<int>(g->qubits.begin() + static_cast<std::ptrdiff_t>(controls),
-                                                        g->qubits.end()),
-                 0};
-    for (std::size_t i = 0; i < controls; ++i) c.control_mask |= std::size_t{1} << g->qubits[i];
-    out.ops.push_back(std::move(c));
   }
   return out;
 }
@@ -320,7 +719,7 @@ CompiledProgram compile(const ir::Program& program) {
 std::size_t embed(std::size_t x, const std::vector<int>& layout) {
   std::size_t out = 0;
   for (std::size_t q = 0; q < layout.size(); ++q)
-    if ((x >> q) & 1) out |= std::size_t{1} << layout[q];
+    if ((x >> q) & 1) out |= bit(layout[q]);
   return out;
 }
 
@@ -361,7 +760,7 @@ Unitary gate_unitary(std::string_view name, const std::vector<double>& params, i
 Unitary identity_unitary(int num_qubits) {
   if (num_qubits < 0 || num_qubits > kMaxUnitaryQubits)
     throw std::invalid_argument("identity_unitary: " + std::to_string(num_qubits) + " qubits is out of range");
-  const std::size_t dim = std::size_t{1} << num_qubits;
+  const std::size_t dim = bit(num_qubits);
   Unitary u(dim * dim, 0.0);
   for (std::size_t i = 0; i < dim; ++i) u[i * dim + i] = 1;
   return u;
@@ -369,7 +768,7 @@ Unitary identity_unitary(int num_qubits) {
 
 int unitary_qubits(const Unitary& u) {
   for (int n = 0; n <= 2 * kMaxUnitaryQubits; ++n) {
-    const std::size_t dim = std::size_t{1} << n;
+    const std::size_t dim = bit(n);
     if (dim * dim == u.size()) return n;
     if (dim * dim > u.size()) break;
   }
@@ -378,7 +777,7 @@ int unitary_qubits(const Unitary& u) {
 
 Unitary multiply(const Unitary& a, const Unitary& b) {
   if (a.size() != b.size()) throw std::invalid_argument("multiply: size mismatch");
-  const std::size_t dim = std::size_t{1} << unitary_qubits(a);
+  const std::size_t dim = bit(unitary_qubits(a));
   Unitary out(a.size(), 0.0);
   for (std::size_t col = 0; col < dim; ++col)
     for (std::size_t k = 0; k < dim; ++k) {
@@ -390,11 +789,43 @@ Unitary multiply(const Unitary& a, const Unitary& b) {
 }
 
 Unitary adjoint(const Unitary& u) {
-  const std::size_t dim = std::size_t{1} << unitary_qubits(u);
+  const std::size_t dim = bit(unitary_qubits(u));
   Unitary out(u.size());
   for (std::size_t col = 0; col < dim; ++col)
     for (std::size_t row = 0; row < dim; ++row) out[row * dim + col] = std::conj(u[col * dim + row]);
   return out;
+}
+
+Unitary matrix_power(const Unitary& u, double k) {
+  if (!std::isfinite(k)) throw std::invalid_argument("matrix_power: exponent is not finite");
+  const int n = unitary_qubits(u);
+  if (k == std::floor(k)) {
+    if (std::fabs(k) > 9007199254740992.0) throw std::invalid_argument("matrix_power: exponent too large");
+    Unitary base = k < 0 ? adjoint(u) : u;
+    auto e = static_cast<std::uint64_t>(std::fabs(k));
+    Unitary result = identity_unitary(n);
+    while (e > 0) {
+      if (e & 1) result = multiply(base, result);
+      e >>= 1;
+      if (e > 0) base = multiply(base, base);
+    }
+    return result;
+  }
+  if (n > kMaxFractionalPowerQubits)
+    throw std::invalid_argument("matrix_power: non-integer power " + std::to_string(k) + " of a " + std::to_string(n) +
+                                "-qubit gate (limit " + std::to_string(kMaxFractionalPowerQubits) + ")");
+  if (!equal_exactly(multiply(adjoint(u), u), identity_unitary(n), 1e-9))
+    throw std::invalid_argument("matrix_power: non-integer power of a matrix that is not unitary");
+  const Eigen eig = unitary_eigen(u);
+  const std::size_t d = eig.values.size();
+  Unitary scaled_vectors = eig.vectors;  // V diag(λ^k)
+  for (std::size_t j = 0; j < d; ++j) {
+    double angle = std::arg(eig.values[j]);
+    if (angle <= -kPi + 1e-9) angle = kPi;  // principal branch: arg in (-π, π], so -1 = e^{iπ}
+    const C factor = std::polar(1.0, k * angle);
+    for (std::size_t r = 0; r < d; ++r) scaled_vectors[j * d + r] *= factor;
+  }
+  return multiply(scaled_vectors, adjoint(eig.vectors));
 }
 
 Unitary unitary_of(const ir::Program& program) {
@@ -402,10 +833,58 @@ Unitary unitary_of(const ir::Program& program) {
     throw std::invalid_argument("unitary_of: " + std::to_string(program.num_qubits) + " qubits (limit " +
                                 std::to_string(kMaxUnitaryQubits) + ")");
   const CompiledProgram compiled = compile(program);
-  Unitary u = identity_unitary(program.num_qubits);
-  for (const CompiledOp& op : compiled.ops) apply_to_columns(op, u, program.num_qubits);
+  Unitary u = product_of(program.num_qubits, compiled.ops);
   if (compiled.phase != 0) u = scaled(std::move(u), std::polar(1.0, compiled.phase));
   return u;
+}
+
+ir::Program without_terminal_measurements(const ir::Program& program) {
+  ir::Program out = program;
+  out.ops.clear();
+  std::vector<bool> measured(static_cast<std::size_t>(std::max(program.num_qubits, 0)), false);
+  auto check = [&](const ir::Op& op, const std::vector<int>& qubits) {
+    for (int q : qubits)
+      if (q >= 0 && q < program.num_qubits && measured[static_cast<std::size_t>(q)])
+        throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " acts on qubit " +
+                                    std::to_string(q) + " after it was measured (not a terminal measurement)");
+  };
+  bool swap_is_defined = false;
+  for (const ir::GateDefinition& def : program.gate_defs) swap_is_defined |= def.name == "swap";
+  for (const ir::Op& op : program.ops) {
+    const auto* g = std::get_if<ir::GateOp>(&op.v);
+    if (g && !swap_is_defined && g->name == "swap" && g->modifiers.empty() && g->controls == 0 &&
+        g->params.empty() && g->qubits.size() == 2 && g->qubits[0] != g->qubits[1] &&
+        std::all_of(g->qubits.begin(), g->qubits.end(), [&](int q) { return q >= 0 && q < program.num_qubits; })) {
+      // A swap relabels qubits: measuring a qubit and then swapping it away is measuring it at
+      // its new place after the swap, so the measured mark moves with it.
+      const auto a = static_cast<std::size_t>(g->qubits[0]);
+      const auto b = static_cast<std::size_t>(g->qubits[1]);
+      const bool measured_a = measured[a];
+      measured[a] = measured[b];
+      measured[b] = measured_a;
+      out.ops.push_back(op);
+      continue;
+    }
+    if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
+      if (m->qubit < 0 || m->qubit >= program.num_qubits)
+        throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " on qubit " +
+                                    std::to_string(m->qubit) + " out of range");
+      measured[static_cast<std::size_t>(m->qubit)] = true;
+    } else if (std::holds_alternative<ir::BarrierOp>(op.v)) {
+      continue;
+    } else if (g) {
+      check(op, g->qubits);
+      out.ops.push_back(op);
+    } else if (const auto* d = std::get_if<ir::DelayOp>(&op.v)) {
+      check(op, d->qubits);
+      out.ops.push_back(op);
+    } else if (std::holds_alternative<ir::GlobalPhaseOp>(op.v)) {
+      out.ops.push_back(op);
+    } else {
+      throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " is not unitary");
+    }
+  }
+  return out;
 }
 
 bool equal_exactly(const Unitary& a, const Unitary& b, double tol) {
@@ -443,7 +922,7 @@ Unitary permute_qubits(const Unitary& u, const std::vector<int>& perm) {
       throw std::invalid_argument("permute_qubits: not a permutation (entry " + std::to_string(p) + ")");
     seen[static_cast<std::size_t>(p)] = true;
   }
-  const std::size_t dim = std::size_t{1} << n;
+  const std::size_t dim = bit(n);
   std::vector<std::size_t> map(dim);
   for (std::size_t x = 0; x < dim; ++x) map[x] = embed(x, perm);
   Unitary out(u.size());
@@ -452,57 +931,179 @@ Unitary permute_qubits(const Unitary& u, const std::vector<int>& perm) {
   return out;
 }
 
+namespace {
+
+// Physical programs can be larger than the largest state simulated, as long as the qubits they
+// use are not; this bound only keeps basis-state indices inside a std::size_t.
+constexpr int kMaxPhysicalProgramQubits = 60;
+
+// The fallback of equivalent_after_layout: simulates `wires` (a program whose swaps were turned
+// into relabellings; wire_at[p] = the wire on physical qubit p at the end) on the wires it needs.
+bool simulate_layout(const Unitary& expected, const ir::Program& wires, const std::vector<int>& initial,
+                     const std::vector<int>& final_layout, const std::vector<int>& wire_at, double tol) {
+  const int nl = unitary_qubits(expected);
+  const int np = wires.num_qubits;
+  const CompiledProgram compiled = compile(wires);
+  std::vector<int> index_of(static_cast<std::size_t>(np), -1);
+  int na = 0;
+  auto use = [&](int wire) {
+    if (index_of[static_cast<std::size_t>(wire)] < 0) index_of[static_cast<std::size_t>(wire)] = na++;
+  };
+  for (int q = 0; q < nl; ++q) use(initial[static_cast<std::size_t>(q)]);
+  for (int q = 0; q < nl; ++q) use(wire_at[static_cast<std::size_t>(final_layout[static_cast<std::size_t>(q)])]);
+  for (const CompiledOp& op : compiled.ops) {
+    for (int t : op.targets) use(t);
+    for (int q = 0; q < np; ++q)
+      if (op.control_mask & bit(q)) use(q);
+  }
+  if (na > kMaxLayoutPhysicalQubits)
+    throw std::invalid_argument("equivalent_after_layout: the program uses " + std::to_string(na) +
+                                " physical qubits (limit " + std::to_string(kMaxLayoutPhysicalQubits) + ")");
+  auto remap_mask = [&](std::size_t mask) {
+    std::size_t out = 0;
+    for (int q = 0; q < np; ++q)
+      if (mask & bit(q)) out |= bit(index_of[static_cast<std::size_t>(q)]);
+    return out;
+  };
+  std::vector<CompiledOp> ops;
+  for (const CompiledOp& op : compiled.ops) {
+    CompiledOp r{op.m, {}, remap_mask(op.control_mask), remap_mask(op.control_value)};
+    for (int t : op.targets) r.targets.push_back(index_of[static_cast<std::size_t>(t)]);
+    ops.push_back(std::move(r));
+  }
+  std::vector<int> in_layout, out_layout;
+  for (int q = 0; q < nl; ++q) {
+    in_layout.push_back(index_of[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])]);
+    out_layout.push_back(index_of[static_cast<std::size_t>(wire_at[static_cast<std::size_t>(final_layout[static_cast<std::size_t>(q)])])]);
+  }
+
+  const std::vector<Kernel> kernels = plan(na, ops);
+  const C physical_phase = std::polar(1.0, compiled.phase);
+  const std::size_t dim_l = bit(nl);
+  const std::size_t dim_a = bit(na);
+  std::vector<std::size_t> out_index(dim_l);
+  for (std::size_t y = 0; y < dim_l; ++y) out_index[y] = embed(y, out_layout);
+  const std::size_t batch = std::max<std::size_t>(1, (std::size_t{1} << 16) / dim_a);
+  std::vector<C> states(batch * dim_a);
+  std::vector<C> want(dim_a);
+  bool have_phase = false;
+  C phase = 1;
+  for (std::size_t first = 0; first < dim_l; first += batch) {
+    const std::size_t count = std::min(batch, dim_l - first);
+    std::fill(states.begin(), states.end(), C(0));
+    for (std::size_t v = 0; v < count; ++v) states[v * dim_a + embed(first + v, in_layout)] = 1;
+    run(kernels, na, states.data(), count);
+    for (std::size_t v = 0; v < count; ++v) {
+      C* state = states.data() + v * dim_a;
+      for (std::size_t i = 0; i < dim_a; ++i) state[i] *= physical_phase;
+      const C* column = expected.data() + (first + v) * dim_l;
+      if (!have_phase) {
+        // Fix the global phase from the largest expected entry of the first column (its
+        // magnitude is at least 2^{-nl/2}, far above any sensible tolerance).
+        std::size_t best = 0;
+        for (std::size_t y = 1; y < dim_l; ++y)
+          if (std::abs(column[y]) > std::abs(column[best])) best = y;
+        const C ratio = state[out_index[best]] / column[best];
+        if (std::abs(ratio) < 1e-12) return false;
+        phase = ratio / std::abs(ratio);
+        have_phase = true;
+      }
+      std::fill(want.begin(), want.end(), C(0));
+      for (std::size_t y = 0; y < dim_l; ++y) want[out_index[y]] = phase * column[y];
+      for (std::size_t i = 0; i < dim_a; ++i)
+        if (!(std::abs(state[i] - want[i]) <= tol)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool equivalent_after_layout(const ir::Program& logical, const ir::Program& physical, double tol) {
   const int nl = logical.num_qubits;
-  const int np = physical.num_qubits;
   if (nl < 0 || nl > kMaxLayoutLogicalQubits)
     throw std::invalid_argument("equivalent_after_layout: " + std::to_string(nl) + " logical qubits (limit " +
                                 std::to_string(kMaxLayoutLogicalQubits) + ")");
-  if (np < 0 || np > kMaxLayoutPhysicalQubits)
+  return equivalent_after_layout(unitary_of(logical), physical, tol);
+}
+
+bool equivalent_after_layout(const Unitary& expected, const ir::Program& physical, double tol) {
+  const int nl = unitary_qubits(expected);
+  const int np = physical.num_qubits;
+  if (nl > kMaxLayoutLogicalQubits)
+    throw std::invalid_argument("equivalent_after_layout: " + std::to_string(nl) + " logical qubits (limit " +
+                                std::to_string(kMaxLayoutLogicalQubits) + ")");
+  if (np < 0 || np > kMaxPhysicalProgramQubits)
     throw std::invalid_argument("equivalent_after_layout: " + std::to_string(np) + " physical qubits (limit " +
-                                std::to_string(kMaxLayoutPhysicalQubits) + ")");
+                                std::to_string(kMaxPhysicalProgramQubits) + ")");
   std::vector<int> initial = physical.initial_layout;
   if (initial.empty())
     for (int q = 0; q < nl; ++q) initial.push_back(q);
-  std::vector<int> final_layout = physical.final_layout.empty() ? initial : physical.final_layout;
+  const std::vector<int> final_layout = physical.final_layout.empty() ? initial : physical.final_layout;
   check_layout(initial, nl, np, "initial_layout");
   check_layout(final_layout, nl, np, "final_layout");
 
-  const Unitary expected = unitary_of(logical);
-  const CompiledProgram compiled = compile(physical);
-  const C physical_phase = std::polar(1.0, compiled.phase);
-  const std::size_t dim_l = std::size_t{1} << nl;
-  const std::size_t dim_p = std::size_t{1} << np;
-  std::vector<std::size_t> out_index(dim_l);
-  for (std::size_t y = 0; y < dim_l; ++y) out_index[y] = embed(y, final_layout);
-
-  std::vector<C> state(dim_p);
-  std::vector<C> want(dim_p);
-  bool have_phase = false;
-  C phase = 1;
-  for (std::size_t x = 0; x < dim_l; ++x) {
-    std::fill(state.begin(), state.end(), C(0));
-    state[embed(x, initial)] = 1;
-    for (const CompiledOp& op : compiled.ops) apply(op, state.data(), np);
-    for (C& amp : state) amp *= physical_phase;
-    const C* column = expected.data() + x * dim_l;
-    if (!have_phase) {
-      // Fix the global phase from the largest expected entry of the first column (its
-      // magnitude is at least 2^{-nl/2}, far above any sensible tolerance).
-      std::size_t best = 0;
-      for (std::size_t y = 1; y < dim_l; ++y)
-        if (std::abs(column[y]) > std::abs(column[best])) best = y;
-      const C ratio = state[out_index[best]] / column[best];
-      if (std::abs(ratio) < 1e-12) return false;
-      phase = ratio / std::abs(ratio);
-      have_phase = true;
+  // Swaps are relabellings: wire w starts on physical qubit w, wire_at[p] is the wire on p, and
+  // every op after a swap is renamed to act on wires.
+  bool swap_is_defined = false;
+  for (const ir::GateDefinition& def : physical.gate_defs) swap_is_defined |= def.name == "swap";
+  auto in_range = [np](int q) { return q >= 0 && q < np; };
+  std::vector<int> wire_at(static_cast<std::size_t>(np));
+  std::iota(wire_at.begin(), wire_at.end(), 0);
+  ir::Program wires = physical;
+  wires.ops.clear();
+  wires.initial_layout.clear();
+  wires.final_layout.clear();
+  bool only_logical_wires = true;
+  std::vector<int> logical_of_wire(static_cast<std::size_t>(np), -1);
+  for (int q = 0; q < nl; ++q) logical_of_wire[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])] = q;
+  for (const ir::Op& op : physical.ops) {
+    if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
+      if (!swap_is_defined && g->name == "swap" && g->modifiers.empty() && g->controls == 0 && g->params.empty() &&
+          g->qubits.size() == 2 && in_range(g->qubits[0]) && in_range(g->qubits[1]) && g->qubits[0] != g->qubits[1]) {
+        std::swap(wire_at[static_cast<std::size_t>(g->qubits[0])], wire_at[static_cast<std::size_t>(g->qubits[1])]);
+        continue;
+      }
+      ir::GateOp renamed = *g;
+      for (int& q : renamed.qubits) {
+        if (!in_range(q)) {
+          only_logical_wires = false;
+          continue;
+        }
+        q = wire_at[static_cast<std::size_t>(q)];
+        only_logical_wires &= logical_of_wire[static_cast<std::size_t>(q)] >= 0;
+      }
+      wires.ops.push_back(ir::Op(std::move(renamed), op.line));
+    } else if (!std::holds_alternative<ir::BarrierOp>(op.v) && !std::holds_alternative<ir::DelayOp>(op.v)) {
+      wires.ops.push_back(op);  // global phases; anything else is rejected when compiled
     }
-    std::fill(want.begin(), want.end(), C(0));
-    for (std::size_t y = 0; y < dim_l; ++y) want[out_index[y]] = phase * column[y];
-    for (std::size_t i = 0; i < dim_p; ++i)
-      if (!(std::abs(state[i] - want[i]) <= tol)) return false;
   }
-  return true;
+  if (!only_logical_wires) return simulate_layout(expected, wires, initial, final_layout, wire_at, tol);
+
+  // Every op acts on the logical qubits' wires: evaluate them as a logical circuit. Logical
+  // qubit q's wire ends on physical qubit position_of[initial[q]], which must be where the final
+  // layout puts some logical qubit sigma[q]; the output then carries bit q at bit sigma[q].
+  std::vector<int> position_of(static_cast<std::size_t>(np));
+  for (int p = 0; p < np; ++p) position_of[static_cast<std::size_t>(wire_at[static_cast<std::size_t>(p)])] = p;
+  std::vector<int> sigma(static_cast<std::size_t>(nl), -1);
+  for (int q = 0; q < nl; ++q) {
+    const int end = position_of[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])];
+    for (int r = 0; r < nl; ++r)
+      if (final_layout[static_cast<std::size_t>(r)] == end) sigma[static_cast<std::size_t>(q)] = r;
+    if (sigma[static_cast<std::size_t>(q)] < 0) return false;  // a logical qubit ends where no logical qubit should be
+  }
+  for (ir::Op& op : wires.ops)
+    if (auto* g = std::get_if<ir::GateOp>(&op.v))
+      for (int& q : g->qubits) q = logical_of_wire[static_cast<std::size_t>(q)];
+  wires.num_qubits = nl;
+  const Unitary u = unitary_of(wires);
+  const std::size_t dim = bit(nl);
+  std::vector<std::size_t> row_map(dim);
+  for (std::size_t y = 0; y < dim; ++y) row_map[y] = embed(y, sigma);
+  Unitary relabelled(u.size());
+  for (std::size_t col = 0; col < dim; ++col)
+    for (std::size_t row = 0; row < dim; ++row) relabelled[col * dim + row_map[row]] = u[col * dim + row];
+  return equal_up_to_global_phase(expected, relabelled, tol);
 }
 
 }  // namespace qontos::testing

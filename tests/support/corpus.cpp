@@ -1,0 +1,214 @@
+#include "support/corpus.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+namespace qontos::testing::corpus {
+namespace {
+
+bool starts_with_word(const std::string& s, const std::string& word) {
+  if (s.compare(0, word.size(), word) != 0) return false;
+  return s.size() == word.size() || !(std::isalnum(static_cast<unsigned char>(s[word.size()])) || s[word.size()] == '_');
+}
+
+std::string trim(const std::string& s) {
+  std::size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+std::string strip_comments(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "//") == 0) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (text.compare(i, 2, "/*") == 0) {
+      const std::size_t end = text.find("*/", i + 2);
+      i = end == std::string::npos ? text.size() : end + 2;
+      out += ' ';
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// Statements outside gate definitions, trimmed and non-empty.
+std::vector<std::string> statements_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::string current;
+  auto finish = [&] {
+    std::string s = trim(current);
+    if (!s.empty()) out.push_back(std::move(s));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' && (starts_with_word(trim(current), "gate") || starts_with_word(trim(current), "opaque"))) {
+      int depth = 1;  // skip the definition's body
+      while (depth > 0 && ++i < text.size()) depth += text[i] == '{' ? 1 : text[i] == '}' ? -1 : 0;
+      current.clear();
+    } else if (c == ';' || c == '{' || c == '}') {
+      finish();
+    } else {
+      current += c;
+    }
+  }
+  finish();
+  return out;
+}
+
+struct QubitRef {
+  std::string reg;
+  long long index = -1;  // -1: the whole register
+};
+
+// Every `name` or `name[k]` in `s` whose name is one of `registers`.
+std::vector<QubitRef> qubit_refs(const std::string& s, const std::set<std::string>& registers) {
+  static const std::regex ref(R"(([A-Za-z_][A-Za-z0-9_]*)\s*(\[\s*(\d+)\s*\])?)");
+  std::vector<QubitRef> out;
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), ref); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    if (!registers.count(m[1].str())) continue;
+    out.push_back({m[1].str(), m[3].matched ? std::stoll(m[3].str()) : -1});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> list_files(const std::string& dir, const std::string& suffix) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) throw std::runtime_error("corpus: '" + dir + "' is not a directory");
+  std::vector<std::string> out;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string name = e.path().filename().string();
+    if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    out.push_back(fs::relative(e.path(), dir).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("corpus: cannot read '" + path + "'");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string test_name(const std::string& relative_path) {
+  const std::size_t slash = relative_path.find('/');
+  const std::string top = slash == std::string::npos ? "" : relative_path.substr(0, slash);
+  std::string stem = relative_path.substr(relative_path.rfind('/') + 1);
+  if (const std::size_t dot = stem.rfind('.'); dot != std::string::npos) stem.resize(dot);
+  std::string out = top.empty() ? stem : top + "_" + stem;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return out;
+}
+
+QasmScan scan_qasm(const std::string& text) {
+  static const std::regex qreg(R"(^qreg\s+([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*\]$)");
+  static const std::regex qubit_array(R"(^qubit\s*\[([^\]]*)\]\s*([A-Za-z_][A-Za-z0-9_]*)$)");
+  static const std::regex qubit_single(R"(^qubit\s+([A-Za-z_][A-Za-z0-9_]*)$)");
+  static const std::regex literal(R"(^\s*(\d+)\s*$)");
+  static const std::regex reset(R"(\breset\b)");
+  static const std::regex control(R"(\b(if|while)\s*\()");
+  static const std::regex measure(R"(\bmeasure\b)");
+  QasmScan scan;
+  std::set<std::string> registers;
+  std::vector<QubitRef> measured;
+  for (const std::string& s : statements_of(strip_comments(text))) {
+    ++scan.statements;
+    std::smatch m;
+    if (std::regex_match(s, m, qreg)) {
+      scan.qubits += std::stoi(m[2].str());
+      registers.insert(m[1].str());
+      scan.qubit_registers.push_back(m[1].str());
+      continue;
+    }
+    if (std::regex_match(s, m, qubit_array)) {
+      std::smatch size;
+      const std::string size_text = m[1].str();
+      if (std::regex_match(size_text, size, literal)) scan.qubits += std::stoi(size[1].str());
+      else scan.qubits_known = false;
+      registers.insert(m[2].str());
+      scan.qubit_registers.push_back(m[2].str());
+      continue;
+    }
+    if (std::regex_match(s, m, qubit_single)) {
+      scan.qubits += 1;
+      registers.insert(m[1].str());
+      scan.qubit_registers.push_back(m[1].str());
+      continue;
+    }
+    if (std::regex_search(s, reset)) scan.reset = true;
+    if (std::regex_search(s, control)) scan.classical_control = true;
+    if (starts_with_word(s, "barrier") || starts_with_word(s, "creg") || starts_with_word(s, "bit")) continue;
+    std::smatch mm;
+    if (std::regex_search(s, mm, measure)) {
+      // `measure a[i] -> c[i]`, `c[i] = measure a[i]` or `measure a[i]`: the qubits follow the
+      // keyword, up to an arrow.
+      std::string operands = mm.suffix().str();
+      if (const std::size_t arrow = operands.find("->"); arrow != std::string::npos) operands.resize(arrow);
+      for (QubitRef& r : qubit_refs(operands, registers)) measured.push_back(std::move(r));
+      continue;
+    }
+    for (const QubitRef& r : qubit_refs(s, registers))
+      for (const QubitRef& done : measured)
+        if (r.reg == done.reg && (r.index < 0 || done.index < 0 || r.index == done.index)) scan.gate_after_measure = true;
+  }
+  return scan;
+}
+
+std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& heading) {
+  std::istringstream in(text);
+  std::string line;
+  bool found = false;
+  while (std::getline(in, line))
+    if (trim(line) == heading) {
+      found = true;
+      break;
+    }
+  std::vector<std::vector<std::string>> rows;
+  if (!found) return rows;
+  bool in_table = false;
+  int seen = 0;
+  while (std::getline(in, line)) {
+    const std::string t = trim(line);
+    if (!in_table) {
+      if (t.rfind('#', 0) == 0) break;  // the next heading: no table here
+      if (t.rfind('|', 0) != 0) continue;
+      in_table = true;
+    } else if (t.rfind('|', 0) != 0) {
+      break;
+    }
+    if (++seen <= 2) continue;  // header and separator
+    std::vector<std::string> cells;
+    std::string body = t.substr(1);
+    if (!body.empty() && body.back() == '|') body.pop_back();
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t bar = body.find('|', start);
+      cells.push_back(trim(body.substr(start, bar == std::string::npos ? std::string::npos : bar - start)));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+}  // namespace qontos::testing::corpus

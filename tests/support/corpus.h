@@ -1,0 +1,45 @@
+// Helpers for tests that read the shared corpus (../shared/corpus, QONTOS_CORPUS_DIR in test
+// targets): listing files, reading them, naming value-parameterised tests after them, a quick
+// look at OpenQASM text that needs no compiler, and Markdown tables (the QASMBench README).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qontos::testing::corpus {
+
+/// Every regular file under `dir` (searched recursively) whose name ends with `suffix`, as paths
+/// relative to `dir` with '/' separators, sorted. Throws std::runtime_error if `dir` is not a
+/// directory.
+std::vector<std::string> list_files(const std::string& dir, const std::string& suffix);
+
+/// The whole content of a file; throws std::runtime_error naming the path if it cannot be read.
+std::string read_file(const std::string& path);
+
+/// A GoogleTest parameter name for a corpus path: the top folder and the file's stem, every
+/// character other than a letter or digit turned into '_'.
+/// "qasmbench/small/adder_n4/adder_n4_transpiled.qasm" -> "qasmbench_adder_n4_transpiled",
+/// "openqasm3-examples/adder.qasm" -> "openqasm3_examples_adder".
+std::string test_name(const std::string& relative_path);
+
+/// What a quick look at OpenQASM 2 or 3 source text shows, without the compiler. Comments and
+/// the bodies of gate definitions are ignored; statements end at ';', '{' or '}'.
+struct QasmScan {
+  int qubits = 0;             // qubits declared by top-level qreg / qubit declarations
+  bool qubits_known = true;   // false if a declaration's size is not an integer literal
+  long long statements = 0;   // statements outside gate definitions
+  bool reset = false;         // some statement resets a qubit
+  bool classical_control = false;  // some statement is an if (...) or while (...)
+  /// Some statement other than a measurement or barrier names a qubit (or the whole register of
+  /// a qubit) that an earlier statement measured: a mid-circuit measurement.
+  bool gate_after_measure = false;
+  std::vector<std::string> qubit_registers;  // names of the declared quantum registers
+};
+QasmScan scan_qasm(const std::string& text);
+
+/// The rows of the first Markdown table after the line `heading` (exact match, e.g.
+/// "### Small-scale"): each row split at '|' into trimmed cells, without the header row and
+/// the |---| separator. Empty if the heading or a table after it is missing.
+std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& heading);
+
+}  // namespace qontos::testing::corpus
