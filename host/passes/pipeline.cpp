@@ -4,10 +4,22 @@
 #include <fstream>
 #include <sstream>
 
+#include "device/descriptor.h"
 #include "ir/serialise_json.h"
+#include "passes/decompose.h"
 #include "qasm/elaborate.h"
 
 namespace qontos::passes {
+
+namespace {
+/// SWAPs that routing inserted, in the device's native gates when `swap` is not native.
+ir::Program lower_swaps(ir::Program p, const PassContext& ctx) {
+  if (!ctx.device || ctx.device->native_gates.empty() || ctx.device->is_native("swap")) return p;
+  ir::Program lowered = decompose_to(p, ctx.device->native_gates);
+  lowered.device = p.device;
+  return lowered;
+}
+}  // namespace
 
 const std::vector<std::string>& pass_names() {
   static const std::vector<std::string> names = {"parse", "inline", "normalise", "decompose", "optimise", "layout", "route"};
@@ -29,6 +41,7 @@ std::vector<Stage> compile_source(const std::string& source, const std::string& 
   for (std::size_t i = 1; names.begin() + static_cast<long>(i) <= last; ++i) {
     try {
       p = fns[i](p, ctx);
+      if (names[i] == "route") p = lower_swaps(std::move(p), ctx);
     } catch (const PassError& e) {
       throw PassError("in pass '" + names[i] + "': " + e.what());
     }

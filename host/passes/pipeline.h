@@ -25,7 +25,8 @@ struct Stage {
 /// and anchors relative includes. Throws qasm::CompileError on bad input.
 ir::Program run_parse(const std::string& source, const std::string& path);
 
-/// Runs the passes from `parse` up to and including `until` on a file's text. Device-specific
+/// Runs the passes from `parse` up to and including `until` on a file's text. The `route` stage
+/// is run_route followed by expressing its SWAPs in the device's native gates. Device-specific
 /// passes (decompose, layout, route) need ctx.device; without one, `decompose` keeps every IR
 /// gate and `layout`/`route` are refused with a PassError. A PassError names the failing pass.
 std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,

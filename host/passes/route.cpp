@@ -8,6 +8,9 @@
 // On an all-to-all device nothing changes (and gates on more than two qubits are accepted
 // there: nothing needs routing). Elsewhere such gates are refused: decompose must run first.
 //
+// In the pipeline (pipeline.cpp) the route stage then expresses the inserted SWAPs in the
+// device's native gates, so the routed program runs as it is.
+//
 // Input: the output of `layout` (operands are physical qubits). The heuristic is SABRE's (see
 // passes/sabre.h) seeded from ctx.seed, the same seed `layout` scored its choice with.
 #include <numeric>

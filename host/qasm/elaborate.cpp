@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "ir/gate_set.h"
 #include "qasm/library.h"
@@ -1425,9 +1427,9 @@ class Elaborator {
   ir::Program program_;
   ir::OpList* out_ = nullptr;
   int version_ = 3;
-  std::set<std::string> builtins_;
-  std::map<std::string, int> gate_index_;
-  std::vector<std::map<std::string, SymbolPtr>> scopes_;
+  std::unordered_set<std::string> builtins_;
+  std::unordered_map<std::string, int> gate_index_;
+  std::vector<std::unordered_map<std::string, SymbolPtr>> scopes_;
   std::size_t scope_floor_ = 0;
   std::vector<std::filesystem::path> base_dir_;
   std::vector<std::shared_ptr<const SourceFile>> files_;  // every AST location points into one

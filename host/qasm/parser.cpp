@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <set>
+#include <unordered_set>
 
 #include "qasm/lexer.h"
 
@@ -99,15 +101,18 @@ class Parser {
     if (t.kind != TokenKind::kEnd) ++pos_;
     return t;
   }
-  bool is(const char* punct, std::size_t ahead = 0) const {
+  template <std::size_t N>
+  bool is(const char (&punct)[N], std::size_t ahead = 0) const {
     const Token& t = peek(ahead);
-    return t.kind == TokenKind::kPunct && t.text == punct;
+    return t.kind == TokenKind::kPunct && t.text.size() == N - 1 && std::memcmp(t.text.data(), punct, N - 1) == 0;
   }
-  bool is_ident(const char* word, std::size_t ahead = 0) const {
+  template <std::size_t N>
+  bool is_ident(const char (&word)[N], std::size_t ahead = 0) const {
     const Token& t = peek(ahead);
-    return t.kind == TokenKind::kIdentifier && t.text == word;
+    return t.kind == TokenKind::kIdentifier && t.text.size() == N - 1 && std::memcmp(t.text.data(), word, N - 1) == 0;
   }
-  bool accept(const char* punct) {
+  template <std::size_t N>
+  bool accept(const char (&punct)[N]) {
     if (!is(punct)) return false;
     next();
     return true;
@@ -117,7 +122,8 @@ class Parser {
     std::string got = t.kind == TokenKind::kEnd ? "end of file" : "'" + std::string(t.text) + "'";
     throw CompileError(t.where, "expected " + what + ", found " + got);
   }
-  const Token& expect(const char* punct) {
+  template <std::size_t N>
+  const Token& expect(const char (&punct)[N]) {
     if (!is(punct)) fail_expected(std::string("'") + punct + "'");
     return next();
   }
@@ -151,9 +157,22 @@ class Parser {
   bool is_type_keyword(std::size_t ahead = 0) const {
     const Token& t = peek(ahead);
     if (t.kind != TokenKind::kIdentifier) return false;
-    static const std::set<std::string> types = {"bit", "int", "uint", "float", "angle", "bool", "qubit", "creg", "qreg"};
+    static const std::unordered_set<std::string_view> types = {"bit",   "int",  "uint",  "float", "angle",
+                                                               "bool",  "qubit", "creg", "qreg"};
     if (version_ == 2) return t.text == "creg" || t.text == "qreg";
-    return types.count(std::string(t.text)) > 0;
+    return types.count(t.text) > 0;
+  }
+
+  /// Words that start a statement other than a gate call.
+  static bool is_statement_keyword(std::string_view w) {
+    static const std::unordered_set<std::string_view> words = {
+        "OPENQASM", "include", "qreg",  "creg",  "const", "input", "output", "def",     "let",    "for",
+        "while",    "break",   "continue", "end", "return", "delay", "gate",  "opaque", "measure", "reset",
+        "barrier",  "if",      "bit",   "int",   "uint",  "float", "angle",  "bool",    "qubit",  "defcal",
+        "cal",      "defcalgrammar", "extern", "box", "port", "frame", "waveform", "switch", "stretch",
+        "duration", "complex", "array", "case", "default", "readonly", "mutable", "sizeof", "ctrl", "negctrl",
+        "inv",      "pow",     "gphase"};
+    return words.count(w) > 0;
   }
 
   std::shared_ptr<TypeSpec> type_spec() {
@@ -200,6 +219,11 @@ class Parser {
     }
     if (t.kind == TokenKind::kHardwareQubit) fail_expected("a statement");
     if (t.kind != TokenKind::kIdentifier) fail_expected("a statement");
+    // Fast path for the commonest statement, a plain gate call: `name q...;` or `name(...) q...;`.
+    if (!is_statement_keyword(t.text) &&
+        (peek(1).kind == TokenKind::kIdentifier || peek(1).kind == TokenKind::kHardwareQubit ||
+         (version_ == 2 && is("(", 1))))
+      return gate_call();
     const std::string word(t.text);
 
     if (word == "OPENQASM") throw CompileError(w, "OPENQASM version line must be the first statement");

@@ -7,11 +7,14 @@
 
 #include <cmath>
 #include <numbers>
+#include <map>
+#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
 
 #include "ir/gate_set.h"
+#include "passes/pipeline.h"
 
 namespace qontos::testing {
 namespace {
@@ -519,16 +522,17 @@ TEST(DenseUnitary, RejectsNonUnitaryAndUnknownOps) {
   EXPECT_NE(error_of(program(1, {ir::Op(ir::AssignOp{})})).find("assignment"), std::string::npos);
   EXPECT_NE(error_of(program(1, {ir::Op(ir::BreakOp{})})).find("break"), std::string::npos);
   EXPECT_NE(error_of(program(1, {gate("foo", {0})})).find("gate 'foo'"), std::string::npos);
-  // modifiers present
-  ir::GateOp inv;
-  inv.name = "s";
-  inv.qubits = {0};
-  inv.modifiers.push_back(ir::Modifier{ir::Modifier::Kind::kInv, 1, nullptr});
-  EXPECT_NE(error_of(program(1, {ir::Op(inv)})).find("modifiers"), std::string::npos);
-  // a user definition, even one shadowing a built-in name
-  ir::Program defined = program(2, {gate("cx", {0, 1})});
-  defined.gate_defs.push_back(ir::GateDefinition{"cx", {}, {"a", "b"}, {}, {}, false});
-  EXPECT_NE(error_of(defined).find("user-defined"), std::string::npos);
+  // an opaque definition has nothing to evaluate
+  ir::Program opaque = program(1, {gate("secret", {0})});
+  opaque.gate_defs.push_back(ir::GateDefinition{"secret", {}, {"a"}, {}, {}, true});
+  EXPECT_NE(error_of(opaque).find("opaque"), std::string::npos);
+  // symbolic parameters only make sense inside a definition
+  ir::GateOp symbolic;
+  symbolic.name = "rz";
+  symbolic.qubits = {0};
+  symbolic.params = {rad(0)};
+  symbolic.param_exprs = {ir::Expr::param(0)};
+  EXPECT_NE(error_of(program(1, {ir::Op(symbolic)})).find("symbolic"), std::string::npos);
   // bad operands
   EXPECT_NE(error_of(program(1, {gate("rz", {0})})).find("parameter"), std::string::npos);
   EXPECT_NE(error_of(program(2, {gate("cx", {0})})).find("qubit"), std::string::npos);
@@ -669,6 +673,566 @@ TEST(HostGateTable, UnfoldAndFoldControlsPreserveTheUnitary) {
   const ir::NamedGate cu_base = ir::unfold_controls("cu", cu);
   EXPECT_EQ(cu_base.extra_controls, 0);
   EXPECT_TRUE(equal_exactly(unitary(2, {host_gate("cu", cu, 2)}), unitary(2, named_ops(cu_base, 2)), 1e-10));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evaluation engine against a naive product of embedded gate matrices.
+
+// The 2^n x 2^n matrix of local matrix `g` (local bit j = qubits[j]) on n qubits, entry by
+// entry: <row|G|col> = <row_local|g|col_local> when row and col agree off `qubits`, else 0.
+Unitary embed_gate(const Unitary& g, const std::vector<int>& qubits, int n) {
+  const std::size_t dim = std::size_t{1} << n;
+  const std::size_t d = dim_of(g);
+  std::size_t mask = 0;
+  for (int q : qubits) mask |= std::size_t{1} << q;
+  auto local = [&](std::size_t x) {
+    std::size_t out = 0;
+    for (std::size_t j = 0; j < qubits.size(); ++j)
+      if ((x >> qubits[j]) & 1) out |= std::size_t{1} << j;
+    return out;
+  };
+  Unitary u(dim * dim, 0.0);
+  for (std::size_t col = 0; col < dim; ++col)
+    for (std::size_t row = 0; row < dim; ++row)
+      if ((col & ~mask) == (row & ~mask)) u[col * dim + row] = g[local(col) * d + local(row)];
+  return u;
+}
+
+TEST(DenseUnitary, FusedEvaluationMatchesNaiveProducts) {
+  // Random circuits mixing every gate (dense, diagonal, permutations, controlled), extra
+  // controls and global phases: the evaluator fuses single-qubit runs and folds permutation
+  // and diagonal runs, which must not change the product.
+  std::mt19937 rng(11);
+  std::vector<std::string> names;
+  for (const auto& spec : ir::all_gates()) names.emplace_back(spec.name);
+  for (const char* frequent : {"rz", "cz", "x", "cx", "sx", "p", "swap", "ccx"})
+    for (int i = 0; i < 4; ++i) names.emplace_back(frequent);
+  std::uniform_int_distribution<std::size_t> pick(0, names.size() - 1);
+  std::uniform_real_distribution<double> angle(-7, 7);
+  int circuits = 0;
+  for (int n : {3, 5, 6}) {
+    for (int trial = 0; trial < 6; ++trial) {
+      std::vector<ir::Op> ops;
+      Unitary expected = identity_unitary(n);
+      C phase = 1;
+      for (int k = 0; k < 80; ++k) {
+        if (k % 17 == 5) {
+          const double a = angle(rng);
+          ops.push_back(gphase(rad(a)));
+          phase *= std::polar(1.0, a);
+          continue;
+        }
+        const std::string& name = names[pick(rng)];
+        const GateShape shape = *known_gate(name);
+        const int controls = shape.num_qubits < n && rng() % 4 == 0 ? 1 : 0;
+        std::vector<int> qubits(static_cast<std::size_t>(n));
+        std::iota(qubits.begin(), qubits.end(), 0);
+        std::shuffle(qubits.begin(), qubits.end(), rng);
+        qubits.resize(static_cast<std::size_t>(shape.num_qubits + controls));
+        std::vector<ir::Angle> params;
+        std::vector<double> values;
+        for (int i = 0; i < shape.num_params; ++i) {
+          values.push_back(angle(rng));
+          params.push_back(rad(values.back()));
+        }
+        ops.push_back(gate(name, qubits, params, controls));
+        expected = multiply(embed_gate(gate_unitary(name, values, controls), qubits, n), expected);
+      }
+      for (C& x : expected) x *= phase;
+      EXPECT_TRUE(equal_exactly(unitary(n, ops), expected, 1e-10)) << n << " qubits, trial " << trial;
+      ++circuits;
+    }
+  }
+  EXPECT_EQ(circuits, 18);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix powers.
+
+Unitary u1(const std::string& name, std::vector<double> params = {}) { return gate_unitary(name, params); }
+
+TEST(DenseUnitary, IntegerPowersAreExactProducts) {
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("s"), 2), u1("z"), kTight));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("t"), -1), u1("tdg"), kTight));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("sx"), 3), u1("sxdg"), kTight));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("h"), 0), identity_unitary(1), 0));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("t"), 8), identity_unitary(1), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("rx", {0.3}), 5), u1("rx", {1.5}), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("rx", {0.3}), -7), u1("rx", {-2.1}), 1e-12));
+  // integer powers need no eigendecomposition, so they work on any size
+  const Unitary c4x = gate_unitary("c4x", {});
+  EXPECT_TRUE(equal_exactly(matrix_power(c4x, 2), identity_unitary(5), 0));
+}
+
+TEST(DenseUnitary, FractionalPowersUseThePrincipalBranch) {
+  const double pi = kPi;
+  // X, Z have eigenvalue -1 = e^{iπ}: their square roots take i there.
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("x"), 0.5), u1("sx"), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("z"), 0.5), u1("s"), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("z"), -0.5), u1("sdg"), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("p", {-pi}), 0.5), u1("s"), 1e-12));  // p(-π) is Z
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("s"), 0.5), u1("t"), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("t"), 0.5), u1("p", {pi / 8}), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("rz", {1.2}), 0.5), u1("rz", {0.6}), 1e-12));
+  // sx has eigenvalues 1 (on |+>) and i (on |->): its root is H p(π/4) H
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("sx"), 0.5),
+                            unitary(1, {gate("h", {0}), gate("p", {0}, {pi_frac(1, 4)}), gate("h", {0})}), 1e-12));
+  // rz(3π) = diag(i, -i): the principal root is rz(-π/2), not rz(3π/2) (which is -1 times it)
+  EXPECT_TRUE(equal_exactly(matrix_power(u1("rz", {3 * pi}), 0.5), u1("rz", {-pi / 2}), 1e-12));
+  EXPECT_FALSE(equal_exactly(matrix_power(u1("rz", {3 * pi}), 0.5), u1("rz", {3 * pi / 2}), 1e-6));
+  // degenerate eigenvalues: controlled gates keep their control-0 block
+  EXPECT_TRUE(equal_exactly(matrix_power(gate_unitary("cx", {}), 0.5), gate_unitary("csx", {}), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(gate_unitary("ccx", {}), 0.5), gate_unitary("sx", {}, 2), 1e-12));
+  EXPECT_TRUE(equal_exactly(matrix_power(gate_unitary("cz", {}), 0.5), gate_unitary("cp", {pi / 2}), 1e-12));
+  // √SWAP = (1+i)/2 I + (1-i)/2 SWAP (triplet eigenvalue 1, singlet -1 -> i)
+  Unitary root_swap = identity_unitary(2);
+  const Unitary swap = gate_unitary("swap", {});
+  for (std::size_t i = 0; i < root_swap.size(); ++i) root_swap[i] = C(0.5, 0.5) * root_swap[i] + C(0.5, -0.5) * swap[i];
+  EXPECT_TRUE(equal_exactly(matrix_power(swap, 0.5), root_swap, 1e-12));
+}
+
+TEST(DenseUnitary, FractionalPowersOfRandomUnitaries) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> angle(-4, 4);
+  const std::vector<std::string> pool = {"U", "cx", "rzz", "ch", "cu", "rxx", "swap", "cry"};
+  for (int n = 1; n <= 3; ++n) {
+    for (int trial = 0; trial < 5; ++trial) {
+      std::vector<ir::Op> ops;
+      for (int k = 0; k < 12; ++k) {
+        const std::string& name = pool[rng() % pool.size()];
+        const GateShape shape = *known_gate(name);
+        if (shape.num_qubits > n) continue;
+        std::vector<int> qubits(static_cast<std::size_t>(n));
+        std::iota(qubits.begin(), qubits.end(), 0);
+        std::shuffle(qubits.begin(), qubits.end(), rng);
+        qubits.resize(static_cast<std::size_t>(shape.num_qubits));
+        std::vector<ir::Angle> params;
+        for (int i = 0; i < shape.num_params; ++i) params.push_back(rad(angle(rng)));
+        ops.push_back(gate(name, qubits, params));
+      }
+      const Unitary u = unitary(n, ops);
+      const Unitary half = matrix_power(u, 0.5);
+      const std::string what = std::to_string(n) + " qubits, trial " + std::to_string(trial);
+      EXPECT_TRUE(equal_exactly(multiply(adjoint(half), half), identity_unitary(n), 1e-10)) << what;
+      EXPECT_TRUE(equal_exactly(multiply(half, half), u, 1e-10)) << what;
+      const Unitary third = matrix_power(u, 1.0 / 3);
+      EXPECT_TRUE(equal_exactly(multiply(third, multiply(third, third)), u, 1e-10)) << what;
+      // principal powers share one eigenbasis: U^a U^b = U^(a+b), U^-a = (U^a)†
+      EXPECT_TRUE(equal_exactly(multiply(matrix_power(u, 0.3), matrix_power(u, 0.4)), matrix_power(u, 0.7), 1e-10))
+          << what;
+      EXPECT_TRUE(equal_exactly(matrix_power(u, -0.5), adjoint(half), 1e-10)) << what;
+      EXPECT_TRUE(equal_exactly(matrix_power(u, 2.0), multiply(u, u), 1e-10)) << what;
+    }
+  }
+}
+
+TEST(DenseUnitary, MatrixPowerRejects) {
+  EXPECT_THROW(matrix_power(u1("x"), std::nan("")), std::invalid_argument);
+  EXPECT_THROW(matrix_power(u1("x"), INFINITY), std::invalid_argument);
+  EXPECT_THROW(matrix_power(identity_unitary(kMaxFractionalPowerQubits + 1), 0.5), std::invalid_argument);
+  EXPECT_NO_THROW(matrix_power(identity_unitary(kMaxFractionalPowerQubits + 1), 3));
+  Unitary not_unitary = identity_unitary(1);
+  not_unitary[0] = 2;
+  EXPECT_THROW(matrix_power(not_unitary, 0.5), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programs straight out of the parse pass: modifiers, gphase, user definitions.
+
+ir::Program parse(const std::string& body, int qubits = 3) {
+  return passes::run_parse("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[" + std::to_string(qubits) + "] q;\n" +
+                               body + "\n",
+                           "test.qasm");
+}
+Unitary parsed(const std::string& body, int qubits = 3) { return unitary_of(parse(body, qubits)); }
+
+TEST(DenseUnitary, ParsedProgramsKeepModifiersAndDefinitions) {
+  // the evaluator sees the parse pass's output itself, not an inlined copy
+  const ir::Program p = parse("gate g a { x a; }\nctrl @ g q[0], q[1];\ninv @ s q[2];");
+  ASSERT_EQ(p.gate_defs.size(), 1u);
+  ASSERT_EQ(p.ops.size(), 2u);
+  EXPECT_EQ(std::get<ir::GateOp>(p.ops[0].v).modifiers.size(), 1u);
+  EXPECT_TRUE(equal_exactly(unitary_of(p), unitary(3, {gate("cx", {0, 1}), gate("sdg", {2})}), kTight));
+}
+
+TEST(DenseUnitary, CtrlNegctrlAndInv) {
+  const ir::Angle half_pi = pi_frac(1, 2);
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ s q[0], q[1];", 2), unitary(2, {gate("cp", {0, 1}, {half_pi})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("negctrl @ x q[0], q[1];", 2),
+                            unitary(2, {gate("x", {0}), gate("cx", {0, 1}), gate("x", {0})}), kTight));
+  EXPECT_FALSE(equal_up_to_global_phase(parsed("negctrl @ x q[0], q[1];", 2), unitary(2, {gate("cx", {0, 1})})));
+  // ctrl @ inv @ s = inv @ ctrl @ s = controlled sdg
+  const Unitary csdg = unitary(2, {gate("cp", {1, 0}, {pi_frac(-1, 2)})});
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ inv @ s q[1], q[0];", 2), csdg, kTight));
+  EXPECT_TRUE(equal_exactly(parsed("inv @ ctrl @ s q[1], q[0];", 2), csdg, kTight));
+  EXPECT_TRUE(equal_exactly(parsed("inv @ t q[1];", 2), unitary(2, {gate("tdg", {1})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("inv @ inv @ sx q[1];", 2), unitary(2, {gate("sx", {1})}), kTight));
+  // several controls, and the order of the leading qubits
+  EXPECT_TRUE(equal_exactly(parsed("ctrl(2) @ x q[2], q[0], q[1];"), unitary(3, {gate("ccx", {2, 0, 1})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ ctrl @ x q[2], q[0], q[1];"), unitary(3, {gate("ccx", {2, 0, 1})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("negctrl(2) @ z q[0], q[1], q[2];"),
+                            unitary(3, {gate("x", {0}), gate("x", {1}), gate("z", {0, 1, 2}, {}, 2), gate("x", {0}),
+                                        gate("x", {1})}),
+                            kTight));
+  // ctrl @ negctrl @ h a, b, c: a must be |1>, b must be |0>; the other way round differs
+  const Unitary pos_neg = parsed("ctrl @ negctrl @ h q[0], q[1], q[2];");
+  EXPECT_TRUE(equal_exactly(pos_neg, unitary(3, {gate("x", {1}), gate("h", {0, 1, 2}, {}, 2), gate("x", {1})}), kTight));
+  const Unitary neg_pos = parsed("negctrl @ ctrl @ h q[0], q[1], q[2];");
+  EXPECT_TRUE(equal_exactly(neg_pos, unitary(3, {gate("x", {0}), gate("h", {0, 1, 2}, {}, 2), gate("x", {0})}), kTight));
+  EXPECT_FALSE(equal_up_to_global_phase(pos_neg, neg_pos));
+  // a modifier on a gate that has controls of its own: its controls follow the modifier's
+  EXPECT_TRUE(equal_exactly(parsed("negctrl @ cx q[2], q[0], q[1];"),
+                            unitary(3, {gate("x", {2}), gate("ccx", {2, 0, 1}), gate("x", {2})}), kTight));
+  // controlled U keeps U's phase on the control's |1> branch: ctrl @ u3 differs from ctrl @ U
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ u3(0.5, 0.2, 0.1) q[0], q[1];", 2),
+                            unitary(2, {gate("cu3", {0, 1}, {rad(0.5), rad(0.2), rad(0.1)})}), kTight));
+  EXPECT_FALSE(equal_up_to_global_phase(parsed("ctrl @ u3(0.5, 0.2, 0.1) q[0], q[1];", 2),
+                                        parsed("ctrl @ U(0.5, 0.2, 0.1) q[0], q[1];", 2)));
+}
+
+TEST(DenseUnitary, PowModifier) {
+  EXPECT_TRUE(equal_exactly(parsed("pow(1/2) @ s q[0];", 1), unitary(1, {gate("t", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(0.5) @ t q[0];", 1), unitary(1, {gate("p", {0}, {pi_frac(1, 8)})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(1/2) @ x q[0];", 1), unitary(1, {gate("sx", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(-0.5) @ z q[0];", 1), unitary(1, {gate("sdg", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(0.5) @ rz(3 * pi) q[0];", 1), unitary(1, {gate("rz", {0}, {pi_frac(-1, 2)})}),
+                            1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(1/2) @ sx q[0];", 1),
+                            unitary(1, {gate("h", {0}), gate("p", {0}, {pi_frac(1, 4)}), gate("h", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(2) @ t q[0];", 1), unitary(1, {gate("s", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(3) @ sx q[0];", 1), unitary(1, {gate("sxdg", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(-1) @ s q[0];", 1), unitary(1, {gate("sdg", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(0) @ h q[0];", 1), identity_unitary(1), 0));
+  // inv and pow in either order; ctrl outside
+  EXPECT_TRUE(equal_exactly(parsed("inv @ pow(1/2) @ x q[0];", 1), unitary(1, {gate("sxdg", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(1/2) @ inv @ x q[0];", 1), unitary(1, {gate("sx", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ pow(1/2) @ x q[1], q[0];", 2), unitary(2, {gate("csx", {1, 0})}), 1e-12));
+  // ctrl @ inv @ pow(1/4) @ x: X^(1/4) = H p(π/4) H, so this is H cp(-π/4) H on the target
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ inv @ pow(1/4) @ x q[0], q[1];", 2),
+                            unitary(2, {gate("h", {1}), gate("cp", {0, 1}, {pi_frac(-1, 4)}), gate("h", {1})}), 1e-12));
+  // pow of a gate with its own controls acts on the controlled block only
+  EXPECT_TRUE(equal_exactly(parsed("pow(0.5) @ cx q[0], q[1];", 2), unitary(2, {gate("csx", {0, 1})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("pow(0.5) @ ccx q[2], q[1], q[0];"), unitary(3, {gate("sx", {2, 1, 0}, {}, 2)}),
+                            1e-12));
+  // the same modifiers built by hand, with no parser: ctrl @ pow(0.5) @ x on q1, q0
+  ir::GateOp g;
+  g.name = "x";
+  g.qubits = {1, 0};
+  g.modifiers.push_back(ir::Modifier{ir::Modifier::Kind::kCtrl, 1, nullptr});
+  g.modifiers.push_back(ir::Modifier{ir::Modifier::Kind::kPow, 1, ir::Expr::real(rad(0.5))});
+  EXPECT_TRUE(equal_exactly(unitary(2, {ir::Op(g)}), unitary(2, {gate("csx", {1, 0})}), 1e-12));
+  g.modifiers[1].exponent = ir::Expr::integer(-1);
+  EXPECT_TRUE(equal_exactly(unitary(2, {ir::Op(g)}), unitary(2, {gate("cx", {1, 0})}), 1e-12));
+}
+
+TEST(DenseUnitary, GphaseGate) {
+  const Unitary top = parsed("gphase(0.3);", 1);
+  EXPECT_TRUE(equal_exactly(top, unitary(1, {gphase(rad(0.3))}), kTight));
+  EXPECT_NEAR(std::abs(entry(top, 0, 0) - std::polar(1.0, 0.3)), 0, kTight);
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ gphase(0.7) q[0];", 1), unitary(1, {gate("p", {0}, {rad(0.7)})}), kTight));
+  EXPECT_TRUE(
+      equal_exactly(parsed("ctrl(2) @ gphase(0.7) q[1], q[0];", 2), unitary(2, {gate("cp", {0, 1}, {rad(0.7)})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("negctrl @ gphase(0.7) q[1];", 2),
+                            unitary(2, {gate("x", {1}), gate("p", {1}, {rad(0.7)}), gate("x", {1})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ negctrl @ gphase(0.7) q[0], q[1];", 2),
+                            unitary(2, {gate("x", {1}), gate("cp", {0, 1}, {rad(0.7)}), gate("x", {1})}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ inv @ gphase(0.7) q[0];", 1), unitary(1, {gate("p", {0}, {rad(-0.7)})}),
+                            kTight));
+  EXPECT_TRUE(equal_exactly(parsed("ctrl @ pow(2) @ gphase(0.7) q[0];", 1), unitary(1, {gate("p", {0}, {rad(1.4)})}),
+                            kTight));
+  // the GateOp form with no qubits at all is a global phase
+  ir::GateOp g;
+  g.name = "gphase";
+  g.params = {rad(0.5)};
+  EXPECT_TRUE(equal_exactly(unitary(1, {ir::Op(g)}), unitary(1, {gphase(rad(0.5))}), kTight));
+  g.params = {};
+  EXPECT_NE(error_of(program(1, {ir::Op(g)})).find("gphase takes 1 parameter"), std::string::npos);
+}
+
+TEST(DenseUnitary, DefinitionsWithParameters) {
+  const std::string rot = "gate rot(a, b) r { rz(a) r; ry(b / 2) r; rz(-a) r; }\n";
+  EXPECT_TRUE(equal_exactly(parsed(rot + "rot(0.3, 0.8) q[1];", 2),
+                            unitary(2, {gate("rz", {1}, {rad(0.3)}), gate("ry", {1}, {rad(0.4)}),
+                                        gate("rz", {1}, {rad(-0.3)})}),
+                            kTight));
+  // nested definitions, qubit arguments in a different order, inv of a definition
+  const std::string outer = rot + "gate outer(t) a, b { rot(t, 2 * t) b; cx a, b; inv @ rot(t, t) a; }\n";
+  EXPECT_TRUE(equal_exactly(parsed(outer + "outer(0.5) q[1], q[0];", 2),
+                            unitary(2, {gate("rz", {0}, {rad(0.5)}), gate("ry", {0}, {rad(0.5)}),
+                                        gate("rz", {0}, {rad(-0.5)}), gate("cx", {1, 0}), gate("rz", {1}, {rad(0.5)}),
+                                        gate("ry", {1}, {rad(-0.25)}), gate("rz", {1}, {rad(-0.5)})}),
+                            kTight));
+  // ctrl of a definition controls every gate of its body
+  EXPECT_TRUE(equal_exactly(parsed(outer + "ctrl @ outer(0.5) q[2], q[1], q[0];"),
+                            unitary(3, {gate("rz", {2, 0}, {rad(0.5)}, 1), gate("ry", {2, 0}, {rad(0.5)}, 1),
+                                        gate("rz", {2, 0}, {rad(-0.5)}, 1), gate("ccx", {2, 1, 0}),
+                                        gate("rz", {2, 1}, {rad(0.5)}, 1), gate("ry", {2, 1}, {rad(-0.25)}, 1),
+                                        gate("rz", {2, 1}, {rad(-0.5)}, 1)}),
+                            kTight));
+  // parameter expressions with functions
+  EXPECT_TRUE(equal_exactly(parsed("gate e(a) r { rx(sin(a)) r; rz(a * 2) r; }\ne(0.7) q[0];", 1),
+                            unitary(1, {gate("rx", {0}, {rad(std::sin(0.7))}), gate("rz", {0}, {rad(1.4)})}), 1e-12));
+  // a global phase in a body is a relative phase once the gate is controlled
+  const std::string g = "gate g(a) r { gphase(a); x r; }\n";
+  EXPECT_TRUE(equal_exactly(parsed(g + "g(0.4) q[0];", 1), unitary(1, {gate("x", {0}), gphase(rad(0.4))}), kTight));
+  EXPECT_TRUE(equal_exactly(parsed(g + "ctrl @ g(0.4) q[0], q[1];", 2),
+                            unitary(2, {gate("cx", {0, 1}), gate("p", {0}, {rad(0.4)})}), kTight));
+  // (e^{iπ} X)^(1/2): -X has eigenvalue -1 on |+> and 1 on |->, so the root is i on |+>
+  EXPECT_TRUE(equal_exactly(parsed(g + "pow(0.5) @ g(pi) q[0];", 1),
+                            unitary(1, {gate("h", {0}), gate("x", {0}), gate("p", {0}, {pi_frac(1, 2)}), gate("x", {0}),
+                                        gate("h", {0})}),
+                            1e-12));
+  // ctrl @ gphase inside a body
+  EXPECT_TRUE(equal_exactly(parsed("gate h2 r { ctrl @ gphase(pi / 2) r; }\nh2 q[0];", 1),
+                            unitary(1, {gate("s", {0})}), kTight));
+  // a pow exponent inside a body is evaluated with the definition's parameters
+  const std::string f = "gate f(k) r { pow(k) @ x r; }\n";
+  EXPECT_TRUE(equal_exactly(parsed(f + "f(0.5) q[0];", 1), unitary(1, {gate("sx", {0})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed(f + "ctrl @ f(0.25) q[1], q[0];", 2),
+                            unitary(2, {gate("h", {0}), gate("cp", {1, 0}, {pi_frac(1, 4)}), gate("h", {0})}), 1e-12));
+  // pow of a multi-gate definition: the power of its whole unitary
+  EXPECT_TRUE(equal_exactly(parsed("gate mycx a, b { cx a, b; }\npow(1/2) @ mycx q[0], q[1];", 2),
+                            unitary(2, {gate("csx", {0, 1})}), 1e-12));
+  EXPECT_TRUE(equal_exactly(parsed("gate bell a, b { h a; cx a, b; }\npow(2) @ bell q[1], q[0];", 2),
+                            unitary(2, {gate("h", {1}), gate("cx", {1, 0}), gate("h", {1}), gate("cx", {1, 0})}),
+                            kTight));
+}
+
+TEST(DenseUnitary, HandBuiltDefinitions) {
+  // def(a) r { gphase(-a); rz(a) r; } = e^{-ia} rz(a), with symbolic parameters as the parse
+  // pass writes them
+  ir::GateDefinition def;
+  def.name = "d";
+  def.param_names = {"a"};
+  def.qubit_names = {"r"};
+  def.body.push_back(ir::Op(ir::GlobalPhaseOp{}));
+  def.phase_exprs.push_back(ir::Expr::unary("-", ir::Expr::param(0)));
+  ir::GateOp body;
+  body.name = "rz";
+  body.qubits = {0};
+  body.param_exprs = {ir::Expr::param(0)};
+  def.body.push_back(ir::Op(body));
+  ir::Program p = program(2, {gate("d", {1}, {rad(0.9)})});
+  p.gate_defs.push_back(def);
+  EXPECT_TRUE(
+      equal_exactly(unitary_of(p), unitary(2, {gate("rz", {1}, {rad(0.9)}), gphase(rad(-0.9))}), kTight));
+  // with a control the phase shows
+  p.ops = {gate("d", {0, 1}, {rad(0.9)}, 1)};
+  EXPECT_TRUE(equal_exactly(unitary_of(p), unitary(2, {gate("crz", {0, 1}, {rad(0.9)}), gate("p", {0}, {rad(-0.9)})}),
+                            kTight));
+  // wrong number of parameters or qubits
+  p.ops = {gate("d", {1})};
+  EXPECT_NE(error_of(p).find("takes 1 parameter"), std::string::npos);
+  p.ops = {gate("d", {0, 1}, {rad(0.9)})};
+  EXPECT_NE(error_of(p).find("expects 1 qubit"), std::string::npos);
+  // a user definition takes precedence over a built-in of the same name (here: cx as nothing)
+  ir::Program shadow = program(2, {gate("cx", {0, 1})});
+  shadow.gate_defs.push_back(ir::GateDefinition{"cx", {}, {"a", "b"}, {}, {}, false});
+  EXPECT_TRUE(equal_exactly(unitary_of(shadow), identity_unitary(2), 0));
+  // a definition that uses itself never ends
+  ir::GateDefinition loop{"loop", {}, {"a"}, {}, {}, false};
+  loop.body.push_back(gate("loop", {0}));
+  ir::Program recursive = program(1, {gate("loop", {0})});
+  recursive.gate_defs.push_back(loop);
+  EXPECT_NE(error_of(recursive).find("nested"), std::string::npos);
+  // a body op on a qubit the definition does not have
+  ir::GateDefinition bad{"bad", {}, {"a"}, {}, {}, false};
+  bad.body.push_back(gate("x", {1}));
+  ir::Program bad_program = program(2, {gate("bad", {0})});
+  bad_program.gate_defs.push_back(bad);
+  EXPECT_NE(error_of(bad_program).find("in the body of gate 'bad'"), std::string::npos);
+  // a non-integer power of a definition over kMaxFractionalPowerQubits qubits is refused
+  ir::GateDefinition wide{"wide", {}, {}, {}, {}, false};
+  for (int q = 0; q <= kMaxFractionalPowerQubits; ++q) {
+    wide.qubit_names.push_back("a" + std::to_string(q));
+    wide.body.push_back(gate("h", {q}));
+  }
+  std::vector<int> all(static_cast<std::size_t>(kMaxFractionalPowerQubits + 1));
+  std::iota(all.begin(), all.end(), 0);
+  ir::GateOp wide_pow;
+  wide_pow.name = "wide";
+  wide_pow.qubits = all;
+  wide_pow.modifiers.push_back(ir::Modifier{ir::Modifier::Kind::kPow, 1, ir::Expr::real(rad(0.5))});
+  ir::Program wide_program = program(kMaxFractionalPowerQubits + 1, {ir::Op(wide_pow)});
+  wide_program.gate_defs.push_back(wide);
+  EXPECT_NE(error_of(wide_program).find("non-integer power"), std::string::npos);
+  wide_program.ops = {ir::Op(wide_pow)};
+  std::get<ir::GateOp>(wide_program.ops[0].v).modifiers[0].exponent = ir::Expr::integer(2);
+  EXPECT_TRUE(equal_exactly(unitary_of(wide_program), identity_unitary(kMaxFractionalPowerQubits + 1), 1e-12));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal measurements.
+
+TEST(DenseUnitary, WithoutTerminalMeasurements) {
+  ir::BarrierOp barrier;
+  barrier.qubits = {0, 1};
+  ir::Program p = program(2, {gate("h", {0}), gate("cx", {0, 1}), ir::Op(ir::MeasureOp{0, 0}), ir::Op(barrier),
+                              ir::Op(ir::MeasureOp{1, 1}), ir::Op(ir::MeasureOp{0, 1}), gphase(rad(0.2))});
+  const ir::Program stripped = without_terminal_measurements(p);
+  ASSERT_EQ(stripped.ops.size(), 3u);
+  EXPECT_TRUE(equal_exactly(unitary_of(stripped), unitary(2, {gate("h", {0}), gate("cx", {0, 1}), gphase(rad(0.2))}),
+                            kTight));
+  // a gate after a measurement of one of its qubits is a mid-circuit measurement
+  p.ops.push_back(gate("cx", {1, 0}));
+  try {
+    without_terminal_measurements(p);
+    ADD_FAILURE() << "mid-circuit measurement not detected";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("after it was measured"), std::string::npos) << e.what();
+  }
+  // a swap moves the measured qubit: measuring before it is measuring its new place after it
+  ir::Program routed = program(3, {ir::Op(ir::MeasureOp{0, 0}), gate("swap", {0, 2}), gate("h", {0})});
+  const ir::Program kept = without_terminal_measurements(routed);
+  EXPECT_TRUE(equal_exactly(unitary_of(kept), unitary(3, {gate("swap", {0, 2}), gate("h", {0})}), kTight));
+  routed.ops.push_back(gate("h", {2}));
+  EXPECT_THROW(without_terminal_measurements(routed), std::invalid_argument);
+  // ... but a controlled swap is a gate like any other
+  ir::Program cswap = program(3, {ir::Op(ir::MeasureOp{0, 0}), gate("swap", {1, 0, 2}, {}, 1)});
+  EXPECT_THROW(without_terminal_measurements(cswap), std::invalid_argument);
+  EXPECT_THROW(without_terminal_measurements(program(1, {ir::Op(ir::ResetOp{0})})), std::invalid_argument);
+  EXPECT_THROW(without_terminal_measurements(program(1, {ir::Op(ir::IfOp{})})), std::invalid_argument);
+  EXPECT_THROW(without_terminal_measurements(program(1, {ir::Op(ir::MeasureOp{3, 0})})), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout equivalence with routing swaps, on the logical shortcut and in full simulation.
+
+struct Routed {
+  ir::Program logical;
+  ir::Program physical;
+};
+
+// A random logical circuit on nl qubits and a physical version on np qubits: a random
+// placement, random swaps (ancillas included) with every later gate renamed accordingly, and
+// optionally an ancilla borrowed as scratch and returned to |0> (so the shortcut cannot apply).
+Routed random_routed(std::mt19937& rng, int nl, int np, bool scratch) {
+  std::uniform_real_distribution<double> angle(-3, 3);
+  const std::vector<std::string> pool = {"h", "rz", "sx", "cx", "cz", "ry", "ccx", "cp", "t"};
+  std::vector<int> perm(static_cast<std::size_t>(np));
+  std::iota(perm.begin(), perm.end(), 0);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<int> where(perm.begin(), perm.begin() + nl);  // logical -> physical, kept current
+  Routed r;
+  r.logical = program(nl, {});
+  r.physical = program(np, {});
+  r.physical.initial_layout = where;
+  std::vector<int> holder(static_cast<std::size_t>(np), -1);  // physical -> logical
+  for (int q = 0; q < nl; ++q) holder[static_cast<std::size_t>(where[static_cast<std::size_t>(q)])] = q;
+  for (int k = 0; k < 40; ++k) {
+    if (rng() % 4 == 0) {
+      const int a = static_cast<int>(rng() % static_cast<unsigned>(np));
+      const int b = static_cast<int>(rng() % static_cast<unsigned>(np));
+      if (a == b) continue;
+      r.physical.ops.push_back(gate("swap", {a, b}));
+      std::swap(holder[static_cast<std::size_t>(a)], holder[static_cast<std::size_t>(b)]);
+      for (int q = 0; q < np; ++q)
+        if (holder[static_cast<std::size_t>(q)] >= 0) where[static_cast<std::size_t>(holder[static_cast<std::size_t>(q)])] = q;
+      continue;
+    }
+    const std::string& name = pool[rng() % pool.size()];
+    const GateShape shape = *known_gate(name);
+    if (shape.num_qubits > nl) continue;
+    std::vector<int> qubits(static_cast<std::size_t>(nl));
+    std::iota(qubits.begin(), qubits.end(), 0);
+    std::shuffle(qubits.begin(), qubits.end(), rng);
+    qubits.resize(static_cast<std::size_t>(shape.num_qubits));
+    std::vector<ir::Angle> params;
+    for (int i = 0; i < shape.num_params; ++i) params.push_back(rad(angle(rng)));
+    std::vector<int> placed;
+    for (int q : qubits) placed.push_back(where[static_cast<std::size_t>(q)]);
+    r.logical.ops.push_back(gate(name, qubits, params));
+    r.physical.ops.push_back(gate(name, placed, params));
+    if (scratch && k == 20) {
+      // copy a logical qubit onto a free ancilla and uncompute it
+      for (int q = 0; q < np; ++q)
+        if (holder[static_cast<std::size_t>(q)] < 0) {
+          r.physical.ops.push_back(gate("cx", {where[0], q}));
+          r.physical.ops.push_back(gate("rz", {q}, {rad(0.3)}));
+          r.physical.ops.push_back(gate("cx", {where[0], q}));
+          r.physical.ops.push_back(gate("rz", {where[0]}, {rad(0.3)}));
+          r.logical.ops.push_back(gate("rz", {0}, {rad(0.3)}));
+          r.logical.ops.push_back(gphase(rad(-0.3)));  // rz(a) on the copy and on q: e^{-ia/2} twice
+          break;
+        }
+    }
+  }
+  r.physical.final_layout = where;
+  return r;
+}
+
+TEST(DenseUnitary, EquivalentAfterLayoutWithRandomRouting) {
+  std::mt19937 rng(21);
+  int checked = 0;
+  for (const bool scratch : {false, true}) {
+    for (int trial = 0; trial < 8; ++trial) {
+      Routed r = random_routed(rng, 4, 7, scratch);
+      const std::string what = std::string(scratch ? "scratch" : "plain") + " trial " + std::to_string(trial);
+      ASSERT_TRUE(equivalent_after_layout(r.logical, r.physical)) << what;
+      // the same through a precomputed logical unitary
+      EXPECT_TRUE(equivalent_after_layout(unitary_of(r.logical), r.physical)) << what;
+      // a changed angle, a dropped swap or a wrong final layout is caught
+      Routed changed = r;
+      for (ir::Op& op : changed.physical.ops)
+        if (auto* g = std::get_if<ir::GateOp>(&op.v); g && g->name == "rz") {
+          g->params[0] = g->params[0] + rad(0.01);
+          break;
+        }
+      EXPECT_FALSE(equivalent_after_layout(changed.logical, changed.physical)) << what;
+      Routed dropped = r;
+      for (auto it = dropped.physical.ops.begin(); it != dropped.physical.ops.end(); ++it)
+        if (std::get<ir::GateOp>(it->v).name == "swap") {
+          dropped.physical.ops.erase(it);
+          break;
+        }
+      EXPECT_FALSE(equivalent_after_layout(dropped.logical, dropped.physical)) << what;
+      Routed misplaced = r;
+      std::swap(misplaced.physical.final_layout[0], misplaced.physical.final_layout[1]);
+      EXPECT_FALSE(equivalent_after_layout(misplaced.logical, misplaced.physical)) << what;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 16);
+}
+
+TEST(DenseUnitary, EquivalentAfterLayoutFinalPermutation) {
+  // A logical swap may be done by relabelling alone: no physical op, exchanged final layout.
+  const ir::Program logical = program(2, {gate("swap", {0, 1})});
+  ir::Program phys = program(3, {});
+  phys.initial_layout = {2, 0};
+  phys.final_layout = {0, 2};
+  EXPECT_TRUE(equivalent_after_layout(logical, phys));
+  phys.final_layout = {2, 0};
+  EXPECT_FALSE(equivalent_after_layout(logical, phys));
+  // the same with the ancilla used as scratch (full simulation)
+  phys.ops = {gate("cx", {2, 1}), gate("cx", {2, 1})};
+  phys.final_layout = {0, 2};
+  EXPECT_TRUE(equivalent_after_layout(logical, phys));
+  phys.final_layout = {2, 0};
+  EXPECT_FALSE(equivalent_after_layout(logical, phys));
+}
+
+TEST(DenseUnitary, EquivalentAfterLayoutOnLargeDevices) {
+  // 20 physical qubits: only the ones in use are simulated.
+  const ir::Program logical = program(2, {gate("h", {0}), gate("cx", {0, 1})});
+  ir::Program phys = program(20, {gate("h", {17}), gate("swap", {17, 3}), gate("cx", {3, 9})});
+  phys.initial_layout = {17, 9};
+  phys.final_layout = {3, 9};
+  EXPECT_TRUE(equivalent_after_layout(logical, phys));
+  // borrowing 14 ancillas as scratch needs a 16-qubit simulation, still within the limit
+  for (int a = 0; a < 20; ++a)
+    if (a != 3 && a != 9 && a != 17 && phys.ops.size() < 3 + 2 * 14) {
+      phys.ops.push_back(gate("cx", {9, a}));
+      phys.ops.push_back(gate("cx", {9, a}));
+    }
+  EXPECT_TRUE(equivalent_after_layout(logical, phys));
+  ir::Program disturbed = phys;
+  disturbed.ops.push_back(gate("x", {0}));
+  EXPECT_FALSE(equivalent_after_layout(logical, disturbed));
+  // one more is over the limit
+  for (int a = 0; a < 20; ++a)
+    if (a != 3 && a != 9 && a != 17) phys.ops.push_back(gate("cz", {9, a}));
+  EXPECT_THROW(equivalent_after_layout(logical, phys), std::invalid_argument);
 }
 
 }  // namespace
