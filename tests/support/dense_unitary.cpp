@@ -738,6 +738,201 @@ void check_layout(const std::vector<int>& layout, int logical, int physical, con
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Swaps. Routing inserts SWAPs, possibly spelled in native gates (three cz with single-qubit
+// gates around them, ...). Whatever the spelling, consecutive gates on one pair of qubits whose
+// product is e^{iφ} SWAP are a relabelling of those two qubits times a global phase.
+
+std::size_t touched_mask(const CompiledOp& op) {
+  std::size_t mask = op.control_mask;
+  for (int t : op.targets) mask |= bit(t);
+  return mask;
+}
+
+// A gate of a circuit, or (op == nullptr) a measurement of qubit `measured`.
+struct Item {
+  const CompiledOp* op = nullptr;
+  int measured = -1;
+};
+
+struct SwapMatch {
+  std::vector<std::size_t> members;  // item indices, ascending
+  int a = 0;
+  int b = 0;
+  double phase = 0;
+};
+
+using Matrix4 = std::array<C, 16>;  // column-major
+
+Matrix4 times(const Matrix4& x, const Matrix4& y) {
+  Matrix4 out{};
+  for (std::size_t c = 0; c < 4; ++c)
+    for (std::size_t k = 0; k < 4; ++k) {
+      const C ykc = y[c * 4 + k];
+      if (ykc == C(0)) continue;
+      for (std::size_t r = 0; r < 4; ++r) out[c * 4 + r] += cmul(x[k * 4 + r], ykc);
+    }
+  return out;
+}
+
+// Whether m = e^{iφ} SWAP (local bit 0 = first qubit of the pair), setting φ.
+bool is_swap(const Matrix4& m, double& phase) {
+  if (std::abs(std::abs(m[0]) - 1) > 1e-11) return false;
+  const C ph = m[0] / std::abs(m[0]);
+  static constexpr std::size_t kImage[4] = {0, 2, 1, 3};  // SWAP maps |01> and |10> to each other
+  for (std::size_t c = 0; c < 4; ++c)
+    for (std::size_t r = 0; r < 4; ++r)
+      if (std::abs(m[c * 4 + r] - (r == kImage[c] ? ph : C(0))) > 1e-11) return false;
+  phase = std::arg(ph);
+  return true;
+}
+
+// Longest stretch of a run searched for one SWAP (a SWAP in native gates takes a few dozen).
+constexpr std::size_t kSwapSearchWindow = 256;
+
+// Finds SWAPs among `items` on n qubits. A run is a maximal stretch of gates acting only on
+// one pair {a, b} with no other gate or measurement on a or b in between (single-qubit gates
+// just before the run's first two-qubit gate included); within each run, non-overlapping
+// stretches whose product is e^{iφ} SWAP are matched from the left.
+std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
+  struct Run {
+    int a, b;
+    std::vector<std::size_t> members;
+  };
+  std::vector<Run> runs;
+  std::vector<int> run_of(static_cast<std::size_t>(n), -1);
+  std::vector<std::vector<std::size_t>> pending(static_cast<std::size_t>(n));
+  auto close = [&](int q) {
+    const int r = run_of[static_cast<std::size_t>(q)];
+    if (r < 0) return;
+    run_of[static_cast<std::size_t>(runs[static_cast<std::size_t>(r)].a)] = -1;
+    run_of[static_cast<std::size_t>(runs[static_cast<std::size_t>(r)].b)] = -1;
+  };
+  for (std::size_t idx = 0; idx < items.size(); ++idx) {
+    const Item& item = items[idx];
+    if (!item.op) {
+      close(item.measured);
+      pending[static_cast<std::size_t>(item.measured)].clear();
+      continue;
+    }
+    std::vector<int> qubits;
+    const std::size_t mask = touched_mask(*item.op);
+    for (int q = 0; q < n; ++q)
+      if (mask & bit(q)) qubits.push_back(q);
+    if (qubits.size() == 1) {
+      const auto q = static_cast<std::size_t>(qubits[0]);
+      if (run_of[q] >= 0) runs[static_cast<std::size_t>(run_of[q])].members.push_back(idx);
+      else pending[q].push_back(idx);
+    } else if (qubits.size() == 2) {
+      const auto a = static_cast<std::size_t>(qubits[0]);
+      const auto b = static_cast<std::size_t>(qubits[1]);
+      if (run_of[a] >= 0 && run_of[a] == run_of[b]) {
+        runs[static_cast<std::size_t>(run_of[a])].members.push_back(idx);
+        continue;
+      }
+      close(qubits[0]);
+      close(qubits[1]);
+      Run run{qubits[0], qubits[1], {}};
+      std::merge(pending[a].begin(), pending[a].end(), pending[b].begin(), pending[b].end(),
+                 std::back_inserter(run.members));
+      run.members.push_back(idx);
+      pending[a].clear();
+      pending[b].clear();
+      run_of[a] = run_of[b] = static_cast<int>(runs.size());
+      runs.push_back(std::move(run));
+    } else {
+      for (int q : qubits) {
+        close(q);
+        pending[static_cast<std::size_t>(q)].clear();
+      }
+    }
+  }
+  std::vector<SwapMatch> matches;
+  for (const Run& run : runs) {
+    std::vector<Matrix4> local;
+    for (std::size_t idx : run.members) {
+      const CompiledOp& op = *items[idx].op;
+      CompiledOp l{op.m, {}, 0, 0};
+      for (int t : op.targets) l.targets.push_back(t == run.a ? 0 : 1);
+      if (op.control_mask & bit(run.a)) l.control_mask |= 1;
+      if (op.control_mask & bit(run.b)) l.control_mask |= 2;
+      if (op.control_value & bit(run.a)) l.control_value |= 1;
+      if (op.control_value & bit(run.b)) l.control_value |= 2;
+      const Unitary u = product_of(2, {std::move(l)});
+      Matrix4 m;
+      std::copy(u.begin(), u.end(), m.begin());
+      local.push_back(m);
+    }
+    for (std::size_t i = 0; i < local.size();) {
+      Matrix4 product{};
+      for (std::size_t d = 0; d < 4; ++d) product[d * 4 + d] = 1;
+      bool found = false;
+      for (std::size_t j = i; j < local.size() && j < i + kSwapSearchWindow; ++j) {
+        product = times(local[j], product);
+        double phase = 0;
+        if (j > i && is_swap(product, phase)) {
+          SwapMatch m{std::vector<std::size_t>(run.members.begin() + static_cast<std::ptrdiff_t>(i),
+                                               run.members.begin() + static_cast<std::ptrdiff_t>(j) + 1),
+                      run.a, run.b, phase};
+          matches.push_back(std::move(m));
+          i = j + 1;
+          found = true;
+          break;
+        }
+      }
+      if (!found) ++i;
+    }
+  }
+  return matches;
+}
+
+// A circuit with its SWAPs turned into relabellings: `ops` act on wires (wire w starts on
+// physical qubit w), wire_at[p] is the wire on physical qubit p at the end, and the matched
+// SWAPs' phases are added to `phase`.
+struct Relabelled {
+  std::vector<CompiledOp> ops;
+  std::vector<int> wire_at;
+  double phase = 0;
+};
+
+Relabelled relabel_swaps(const CompiledProgram& program, int n) {
+  std::vector<Item> items;
+  for (const CompiledOp& op : program.ops) items.push_back({&op, -1});
+  const std::vector<SwapMatch> matches = find_swaps(items, n);
+  std::vector<int> ends_match(items.size(), -1);
+  std::vector<bool> matched(items.size(), false);
+  Relabelled out;
+  out.phase = program.phase;
+  for (std::size_t m = 0; m < matches.size(); ++m) {
+    for (std::size_t idx : matches[m].members) matched[idx] = true;
+    ends_match[matches[m].members.back()] = static_cast<int>(m);
+    out.phase += matches[m].phase;
+  }
+  out.wire_at.resize(static_cast<std::size_t>(n));
+  std::iota(out.wire_at.begin(), out.wire_at.end(), 0);
+  auto rename_mask = [&](std::size_t mask) {
+    std::size_t r = 0;
+    for (int q = 0; q < n; ++q)
+      if (mask & bit(q)) r |= bit(out.wire_at[static_cast<std::size_t>(q)]);
+    return r;
+  };
+  for (std::size_t idx = 0; idx < items.size(); ++idx) {
+    if (ends_match[idx] >= 0) {
+      // The whole SWAP happens here: its gates commute past everything between them that
+      // touches neither qubit, and nothing in between touches them.
+      const SwapMatch& m = matches[static_cast<std::size_t>(ends_match[idx])];
+      std::swap(out.wire_at[static_cast<std::size_t>(m.a)], out.wire_at[static_cast<std::size_t>(m.b)]);
+      continue;
+    }
+    if (matched[idx]) continue;
+    const CompiledOp& op = program.ops[idx];
+    CompiledOp r{op.m, {}, rename_mask(op.control_mask), rename_mask(op.control_value)};
+    for (int t : op.targets) r.targets.push_back(out.wire_at[static_cast<std::size_t>(t)]);
+    out.ops.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<GateShape> known_gate(std::string_view name) {
@@ -839,50 +1034,79 @@ Unitary unitary_of(const ir::Program& program) {
 }
 
 ir::Program without_terminal_measurements(const ir::Program& program) {
+  const int n = program.num_qubits;
   ir::Program out = program;
   out.ops.clear();
-  std::vector<bool> measured(static_cast<std::size_t>(std::max(program.num_qubits, 0)), false);
-  auto check = [&](const ir::Op& op, const std::vector<int>& qubits) {
-    for (int q : qubits)
-      if (q >= 0 && q < program.num_qubits && measured[static_cast<std::size_t>(q)])
-        throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " acts on qubit " +
-                                    std::to_string(q) + " after it was measured (not a terminal measurement)");
-  };
-  bool swap_is_defined = false;
-  for (const ir::GateDefinition& def : program.gate_defs) swap_is_defined |= def.name == "swap";
+  std::vector<bool> measured(static_cast<std::size_t>(std::max(n, 0)), false);
+  bool gate_after_measure = false;
   for (const ir::Op& op : program.ops) {
-    const auto* g = std::get_if<ir::GateOp>(&op.v);
-    if (g && !swap_is_defined && g->name == "swap" && g->modifiers.empty() && g->controls == 0 &&
-        g->params.empty() && g->qubits.size() == 2 && g->qubits[0] != g->qubits[1] &&
-        std::all_of(g->qubits.begin(), g->qubits.end(), [&](int q) { return q >= 0 && q < program.num_qubits; })) {
-      // A swap relabels qubits: measuring a qubit and then swapping it away is measuring it at
-      // its new place after the swap, so the measured mark moves with it.
-      const auto a = static_cast<std::size_t>(g->qubits[0]);
-      const auto b = static_cast<std::size_t>(g->qubits[1]);
-      const bool measured_a = measured[a];
-      measured[a] = measured[b];
-      measured[b] = measured_a;
-      out.ops.push_back(op);
-      continue;
-    }
     if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
-      if (m->qubit < 0 || m->qubit >= program.num_qubits)
+      if (m->qubit < 0 || m->qubit >= n)
         throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " on qubit " +
                                     std::to_string(m->qubit) + " out of range");
       measured[static_cast<std::size_t>(m->qubit)] = true;
-    } else if (std::holds_alternative<ir::BarrierOp>(op.v)) {
-      continue;
-    } else if (g) {
-      check(op, g->qubits);
+    } else if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
+      for (int q : g->qubits) gate_after_measure |= q >= 0 && q < n && measured[static_cast<std::size_t>(q)];
       out.ops.push_back(op);
-    } else if (const auto* d = std::get_if<ir::DelayOp>(&op.v)) {
-      check(op, d->qubits);
+    } else if (std::holds_alternative<ir::DelayOp>(op.v) || std::holds_alternative<ir::GlobalPhaseOp>(op.v)) {
       out.ops.push_back(op);
-    } else if (std::holds_alternative<ir::GlobalPhaseOp>(op.v)) {
-      out.ops.push_back(op);
-    } else {
+    } else if (!std::holds_alternative<ir::BarrierOp>(op.v)) {
       throw std::invalid_argument("without_terminal_measurements: " + describe(op) + " is not unitary");
     }
+  }
+  if (!gate_after_measure) return out;
+
+  // Some gate acts on a measured qubit. That is still a terminal measurement when the gates
+  // on it after the measurement only swap it elsewhere: find the SWAPs by their products.
+  Evaluator evaluator(program);
+  std::vector<CompiledOp> gates;
+  for (const ir::Op& op : program.ops)
+    if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
+      if (!g->param_exprs.empty()) reject(op, "symbolic parameters outside a gate definition");
+      try {
+        gates.push_back(place(evaluator.resolve(g->name, g->params, g->modifiers, g->controls, {}, 0), g->qubits, n));
+      } catch (const std::invalid_argument& e) {
+        reject(op, e.what());
+      }
+    }
+  std::vector<Item> items;
+  std::vector<const ir::Op*> item_source;
+  std::size_t next_gate = 0;
+  for (const ir::Op& op : program.ops) {
+    if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
+      items.push_back({nullptr, m->qubit});
+      item_source.push_back(&op);
+    } else if (std::holds_alternative<ir::GateOp>(op.v)) {
+      items.push_back({&gates[next_gate++], -1});
+      item_source.push_back(&op);
+    }
+  }
+  const std::vector<SwapMatch> matches = find_swaps(items, n);
+  std::vector<int> match_of(items.size(), -1);
+  for (std::size_t m = 0; m < matches.size(); ++m)
+    for (std::size_t idx : matches[m].members) match_of[idx] = static_cast<int>(m);
+  std::fill(measured.begin(), measured.end(), false);
+  for (std::size_t idx = 0; idx < items.size(); ++idx) {
+    const Item& item = items[idx];
+    if (!item.op) {
+      measured[static_cast<std::size_t>(item.measured)] = true;
+      continue;
+    }
+    if (match_of[idx] >= 0) {
+      const SwapMatch& m = matches[static_cast<std::size_t>(match_of[idx])];
+      if (idx == m.members.back()) {
+        const bool measured_a = measured[static_cast<std::size_t>(m.a)];
+        measured[static_cast<std::size_t>(m.a)] = measured[static_cast<std::size_t>(m.b)];
+        measured[static_cast<std::size_t>(m.b)] = measured_a;
+      }
+      continue;
+    }
+    const std::size_t mask = touched_mask(*item.op);
+    for (int q = 0; q < n; ++q)
+      if ((mask & bit(q)) && measured[static_cast<std::size_t>(q)])
+        throw std::invalid_argument("without_terminal_measurements: " + describe(*item_source[idx]) +
+                                    " acts on qubit " + std::to_string(q) +
+                                    " after it was measured (not a terminal measurement)");
   }
   return out;
 }
@@ -937,24 +1161,26 @@ namespace {
 // use are not; this bound only keeps basis-state indices inside a std::size_t.
 constexpr int kMaxPhysicalProgramQubits = 60;
 
-// The fallback of equivalent_after_layout: simulates `wires` (a program whose swaps were turned
-// into relabellings; wire_at[p] = the wire on physical qubit p at the end) on the wires it needs.
-bool simulate_layout(const Unitary& expected, const ir::Program& wires, const std::vector<int>& initial,
-                     const std::vector<int>& final_layout, const std::vector<int>& wire_at, double tol) {
+// The fallback of equivalent_after_layout: simulates the relabelled circuit on the wires it
+// needs, for every logical basis state.
+bool simulate_layout(const Unitary& expected, const Relabelled& wires, int np, const std::vector<int>& initial,
+                     const std::vector<int>& final_layout, double tol) {
   const int nl = unitary_qubits(expected);
-  const int np = wires.num_qubits;
-  const CompiledProgram compiled = compile(wires);
   std::vector<int> index_of(static_cast<std::size_t>(np), -1);
   int na = 0;
   auto use = [&](int wire) {
     if (index_of[static_cast<std::size_t>(wire)] < 0) index_of[static_cast<std::size_t>(wire)] = na++;
   };
+  // a logical qubit's output position holds wire wire_at[final_layout[q]]
+  std::vector<int> out_wires;
+  for (int q = 0; q < nl; ++q)
+    out_wires.push_back(wires.wire_at[static_cast<std::size_t>(final_layout[static_cast<std::size_t>(q)])]);
   for (int q = 0; q < nl; ++q) use(initial[static_cast<std::size_t>(q)]);
-  for (int q = 0; q < nl; ++q) use(wire_at[static_cast<std::size_t>(final_layout[static_cast<std::size_t>(q)])]);
-  for (const CompiledOp& op : compiled.ops) {
-    for (int t : op.targets) use(t);
+  for (int w : out_wires) use(w);
+  for (const CompiledOp& op : wires.ops) {
+    const std::size_t mask = touched_mask(op);
     for (int q = 0; q < np; ++q)
-      if (op.control_mask & bit(q)) use(q);
+      if (mask & bit(q)) use(q);
   }
   if (na > kMaxLayoutPhysicalQubits)
     throw std::invalid_argument("equivalent_after_layout: the program uses " + std::to_string(na) +
@@ -966,7 +1192,7 @@ bool simulate_layout(const Unitary& expected, const ir::Program& wires, const st
     return out;
   };
   std::vector<CompiledOp> ops;
-  for (const CompiledOp& op : compiled.ops) {
+  for (const CompiledOp& op : wires.ops) {
     CompiledOp r{op.m, {}, remap_mask(op.control_mask), remap_mask(op.control_value)};
     for (int t : op.targets) r.targets.push_back(index_of[static_cast<std::size_t>(t)]);
     ops.push_back(std::move(r));
@@ -974,11 +1200,11 @@ bool simulate_layout(const Unitary& expected, const ir::Program& wires, const st
   std::vector<int> in_layout, out_layout;
   for (int q = 0; q < nl; ++q) {
     in_layout.push_back(index_of[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])]);
-    out_layout.push_back(index_of[static_cast<std::size_t>(wire_at[static_cast<std::size_t>(final_layout[static_cast<std::size_t>(q)])])]);
+    out_layout.push_back(index_of[static_cast<std::size_t>(out_wires[static_cast<std::size_t>(q)])]);
   }
 
   const std::vector<Kernel> kernels = plan(na, ops);
-  const C physical_phase = std::polar(1.0, compiled.phase);
+  const C physical_phase = std::polar(1.0, wires.phase);
   const std::size_t dim_l = bit(nl);
   const std::size_t dim_a = bit(na);
   std::vector<std::size_t> out_index(dim_l);
@@ -1043,66 +1269,49 @@ bool equivalent_after_layout(const Unitary& expected, const ir::Program& physica
   check_layout(initial, nl, np, "initial_layout");
   check_layout(final_layout, nl, np, "final_layout");
 
-  // Swaps are relabellings: wire w starts on physical qubit w, wire_at[p] is the wire on p, and
-  // every op after a swap is renamed to act on wires.
-  bool swap_is_defined = false;
-  for (const ir::GateDefinition& def : physical.gate_defs) swap_is_defined |= def.name == "swap";
-  auto in_range = [np](int q) { return q >= 0 && q < np; };
-  std::vector<int> wire_at(static_cast<std::size_t>(np));
-  std::iota(wire_at.begin(), wire_at.end(), 0);
-  ir::Program wires = physical;
-  wires.ops.clear();
-  wires.initial_layout.clear();
-  wires.final_layout.clear();
-  bool only_logical_wires = true;
+  const Relabelled wires = relabel_swaps(compile(physical), np);
   std::vector<int> logical_of_wire(static_cast<std::size_t>(np), -1);
   for (int q = 0; q < nl; ++q) logical_of_wire[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])] = q;
-  for (const ir::Op& op : physical.ops) {
-    if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
-      if (!swap_is_defined && g->name == "swap" && g->modifiers.empty() && g->controls == 0 && g->params.empty() &&
-          g->qubits.size() == 2 && in_range(g->qubits[0]) && in_range(g->qubits[1]) && g->qubits[0] != g->qubits[1]) {
-        std::swap(wire_at[static_cast<std::size_t>(g->qubits[0])], wire_at[static_cast<std::size_t>(g->qubits[1])]);
-        continue;
-      }
-      ir::GateOp renamed = *g;
-      for (int& q : renamed.qubits) {
-        if (!in_range(q)) {
-          only_logical_wires = false;
-          continue;
-        }
-        q = wire_at[static_cast<std::size_t>(q)];
-        only_logical_wires &= logical_of_wire[static_cast<std::size_t>(q)] >= 0;
-      }
-      wires.ops.push_back(ir::Op(std::move(renamed), op.line));
-    } else if (!std::holds_alternative<ir::BarrierOp>(op.v) && !std::holds_alternative<ir::DelayOp>(op.v)) {
-      wires.ops.push_back(op);  // global phases; anything else is rejected when compiled
-    }
+  bool only_logical_wires = true;
+  for (const CompiledOp& op : wires.ops) {
+    const std::size_t mask = touched_mask(op);
+    for (int q = 0; q < np; ++q)
+      if ((mask & bit(q)) && logical_of_wire[static_cast<std::size_t>(q)] < 0) only_logical_wires = false;
   }
-  if (!only_logical_wires) return simulate_layout(expected, wires, initial, final_layout, wire_at, tol);
+  if (!only_logical_wires) return simulate_layout(expected, wires, np, initial, final_layout, tol);
 
   // Every op acts on the logical qubits' wires: evaluate them as a logical circuit. Logical
   // qubit q's wire ends on physical qubit position_of[initial[q]], which must be where the final
   // layout puts some logical qubit sigma[q]; the output then carries bit q at bit sigma[q].
   std::vector<int> position_of(static_cast<std::size_t>(np));
-  for (int p = 0; p < np; ++p) position_of[static_cast<std::size_t>(wire_at[static_cast<std::size_t>(p)])] = p;
+  for (int p = 0; p < np; ++p) position_of[static_cast<std::size_t>(wires.wire_at[static_cast<std::size_t>(p)])] = p;
   std::vector<int> sigma(static_cast<std::size_t>(nl), -1);
   for (int q = 0; q < nl; ++q) {
     const int end = position_of[static_cast<std::size_t>(initial[static_cast<std::size_t>(q)])];
     for (int r = 0; r < nl; ++r)
       if (final_layout[static_cast<std::size_t>(r)] == end) sigma[static_cast<std::size_t>(q)] = r;
-    if (sigma[static_cast<std::size_t>(q)] < 0) return false;  // a logical qubit ends where no logical qubit should be
+    if (sigma[static_cast<std::size_t>(q)] < 0) return false;  // it ends where no logical qubit should be
   }
-  for (ir::Op& op : wires.ops)
-    if (auto* g = std::get_if<ir::GateOp>(&op.v))
-      for (int& q : g->qubits) q = logical_of_wire[static_cast<std::size_t>(q)];
-  wires.num_qubits = nl;
-  const Unitary u = unitary_of(wires);
+  auto to_logical = [&](std::size_t mask) {
+    std::size_t out = 0;
+    for (int q = 0; q < np; ++q)
+      if (mask & bit(q)) out |= bit(logical_of_wire[static_cast<std::size_t>(q)]);
+    return out;
+  };
+  std::vector<CompiledOp> ops;
+  for (const CompiledOp& op : wires.ops) {
+    CompiledOp r{op.m, {}, to_logical(op.control_mask), to_logical(op.control_value)};
+    for (int t : op.targets) r.targets.push_back(logical_of_wire[static_cast<std::size_t>(t)]);
+    ops.push_back(std::move(r));
+  }
+  Unitary u = product_of(nl, ops);
+  const C phase = std::polar(1.0, wires.phase);
   const std::size_t dim = bit(nl);
   std::vector<std::size_t> row_map(dim);
   for (std::size_t y = 0; y < dim; ++y) row_map[y] = embed(y, sigma);
   Unitary relabelled(u.size());
   for (std::size_t col = 0; col < dim; ++col)
-    for (std::size_t row = 0; row < dim; ++row) relabelled[col * dim + row_map[row]] = u[col * dim + row];
+    for (std::size_t row = 0; row < dim; ++row) relabelled[col * dim + row_map[row]] = phase * u[col * dim + row];
   return equal_up_to_global_phase(expected, relabelled, tol);
 }
 

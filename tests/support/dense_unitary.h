@@ -97,12 +97,13 @@ Unitary unitary_of(const ir::Program& program);
 Unitary matrix_power(const Unitary& u, double k);
 
 /// The unitary part of a program whose only non-unitary operations are terminal measurements:
-/// a copy without its MeasureOps and BarrierOps. A measurement is terminal when no later op
-/// acts on the measured qubit (measuring it again is allowed), except uncontrolled, unmodified
-/// `swap` gates, which move the measured qubit (routing may swap an already measured qubit out
-/// of the way; measuring before or after such a swap is the same). Throws std::invalid_argument
-/// naming the op for any other gate (or a delay) on a measured qubit, and for reset, if, while,
-/// assignments, break and continue.
+/// a copy without its MeasureOps and BarrierOps. A measurement is terminal when no later gate
+/// acts on the measured qubit (measuring it again is allowed; delays are identities), except
+/// gates that only move it: consecutive gates on the measured qubit and one other whose product
+/// is e^{iφ} SWAP (however spelled, e.g. routing's SWAPs in native gates) move the measured mark
+/// to the other qubit, since measuring before or after a SWAP is the same. Throws
+/// std::invalid_argument naming the op for any other gate on a measured qubit, and for reset,
+/// if, while, assignments, break and continue.
 ir::Program without_terminal_measurements(const ir::Program& program);
 
 /// Entry-wise |a - b| <= tol (false when sizes differ).
@@ -124,11 +125,13 @@ Unitary permute_qubits(const Unitary& u, const std::vector<int>& perm);
 /// layouts, non-unitary ops, or programs larger than the limits above (a physical program may
 /// have more than kMaxLayoutPhysicalQubits qubits as long as the simulation needs no more).
 ///
-/// Uncontrolled, unmodified `swap` gates (the ones routing inserts) are evaluated as what they
-/// are, a relabelling of qubits: the ops after a swap are renamed and the swap dropped. When no
-/// remaining op touches a physical qubit outside the initial layout, the check is done on the
-/// logical qubits alone (cost of one logical unitary); otherwise the physical program is
-/// simulated column by column on the physical qubits it uses (unused ones stay |0>).
+/// SWAPs (the ones routing inserts) are evaluated as what they are, a relabelling of qubits:
+/// consecutive gates on one pair of qubits, with nothing else on either in between, whose
+/// product is e^{iφ} SWAP (a `swap` gate, or a SWAP spelled in native gates) are dropped, the
+/// ops after them renamed, and φ added to the global phase. When no remaining op touches a
+/// physical qubit outside the initial layout, the check is done on the logical qubits alone
+/// (cost of one logical unitary); otherwise the physical program is simulated column by column
+/// on the physical qubits it uses (unused ones stay |0>).
 bool equivalent_after_layout(const ir::Program& logical, const ir::Program& physical, double tol = 1e-8);
 /// The same with the logical program's unitary already computed (2^n x 2^n for n logical
 /// qubits, n = physical.initial_layout.size() or, without a layout, physical.num_qubits).
