@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -18,7 +19,7 @@ struct CompileOptions {
   bool hashes = false;
   unsigned long long seed = 0x51A7E5EEDULL;
   int trials = 8;
-  std::map<std::string, std::string> inputs;
+  std::vector<std::string> inputs;  // NAME=VALUE
 };
 
 void add_compile_command(CLI::App& app, CompileOptions& options);

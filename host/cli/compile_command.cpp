@@ -32,8 +32,12 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
   cmd->add_option("--seed", o.seed, "Seed for layout and routing trials");
   cmd->add_option("--trials", o.trials, "Layout and routing trials")->check(CLI::Range(1, 1000));
   cmd->add_option("--input", o.inputs, "Value of an OpenQASM 3 input: --input theta=0.5 (repeatable)")
-      ->delimiter(',')
-      ->type_name("NAME=VALUE");
+      ->type_name("NAME=VALUE")
+      ->check([](const std::string& v) {
+        auto eq = v.find('=');
+        return eq == std::string::npos || eq == 0 || eq + 1 == v.size() ? std::string("expected NAME=VALUE, got '" + v + "'")
+                                                                        : std::string();
+      });
 }
 
 namespace {
@@ -62,7 +66,7 @@ int run_compile(const CompileOptions& o) {
     std::string source = read_input(o.file);
     std::string path = o.file == "-" ? "<stdin>" : o.file;
     qasm::ElaborateOptions eo;
-    eo.inputs = o.inputs;
+    for (const auto& kv : o.inputs) eo.inputs[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
     std::vector<passes::Stage> stages = passes::compile_source(source, path, until, ctx, eo);
     std::ostringstream out;
     if (o.hashes) {

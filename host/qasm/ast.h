@@ -42,6 +42,7 @@ struct Expr {
     kIdentifier,  // text
     kHardwareQubit,  // int_value
     kIndex,       // args[0] = base, index = items
+    kElement,     // text[int_value]: an operand with a literal index (what most programs use)
     kUnary,       // text = op, args[0]
     kBinary,      // text = op, args[0], args[1]
     kCall,        // text = function, args

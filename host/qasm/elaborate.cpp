@@ -833,6 +833,21 @@ class Elaborator {
       o.is_register = true;
       return o;
     }
+    if (e.kind == Expr::Kind::kElement) {
+      SymbolPtr sym = lookup(e.text);
+      if (!sym) throw CompileError(e.where, "unknown qubit or register '" + e.text + "'");
+      if (sym->kind != Symbol::Kind::kQubits) throw CompileError(e.where, "'" + e.text + "' is not a qubit");
+      if (sym->single) throw CompileError(e.where, "cannot index a single qubit");
+      long long size = static_cast<long long>(sym->qubits.size());
+      long long k = e.int_value;
+      if (k >= size) {
+        Location at = e.where;
+        at.col += static_cast<int>(e.text.size()) + 1;  // point at the index
+        throw CompileError(at, "index " + std::to_string(k) + " out of range for size " + std::to_string(size));
+      }
+      o.items = {sym->qubits[static_cast<std::size_t>(k)]};
+      return o;
+    }
     if (e.kind == Expr::Kind::kIdentifier) {
       SymbolPtr sym = lookup(e.text);
       if (!sym) throw CompileError(e.where, "unknown qubit or register '" + e.text + "'");
@@ -854,6 +869,24 @@ class Elaborator {
   }
 
   Operand bit_operand(const Expr& e) {
+    if (e.kind == Expr::Kind::kElement) {
+      // Same meaning as name[integer] spelled out.
+      Expr base;
+      base.kind = Expr::Kind::kIdentifier;
+      base.where = e.where;
+      base.text = e.text;
+      auto index = std::make_shared<Expr>();
+      index->kind = Expr::Kind::kInt;
+      index->where = e.where;
+      index->where.col += static_cast<int>(e.text.size()) + 1;
+      index->int_value = e.int_value;
+      Expr full;
+      full.kind = Expr::Kind::kIndex;
+      full.where = e.where;
+      full.args.push_back(std::make_shared<Expr>(base));
+      full.index.push_back(ast::IndexItem{ast::IndexItem::Kind::kSingle, index, nullptr, nullptr, nullptr, {}});
+      return bit_operand(full);
+    }
     Operand o;
     o.where = e.where;
     if (e.kind == Expr::Kind::kIdentifier) {

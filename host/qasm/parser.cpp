@@ -49,6 +49,7 @@ class Parser {
     // Tokens of finished statements are no longer referenced: drop them.
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<long>(pos_));
     pos_ = 0;
+    current_ = nullptr;
     if (peek().kind == TokenKind::kEnd) return nullptr;
     return statement();
   }
@@ -90,15 +91,21 @@ class Parser {
   // Tokens are read on demand into a buffer; references to buffered tokens stay valid until
   // the next top-level statement begins (std::deque keeps references on push_back).
   const Token& peek(std::size_t ahead = 0) const {
+    if (ahead == 0 && current_) return *current_;
     while (buf_.size() <= pos_ + ahead) {
       if (!buf_.empty() && buf_.back().kind == TokenKind::kEnd) return buf_.back();
       buf_.push_back(lexer_.next());
     }
-    return buf_[pos_ + ahead];
+    const Token& t = buf_[pos_ + ahead];
+    if (ahead == 0) current_ = &t;
+    return t;
   }
   const Token& next() {
     const Token& t = peek();
-    if (t.kind != TokenKind::kEnd) ++pos_;
+    if (t.kind != TokenKind::kEnd) {
+      ++pos_;
+      current_ = nullptr;
+    }
     return t;
   }
   template <std::size_t N>
@@ -561,6 +568,15 @@ class Parser {
       return e;
     }
     if (peek().kind != TokenKind::kIdentifier) fail_expected("a qubit or bit operand");
+    // Fast path for the commonest operand, `name[integer]`.
+    if (is("[", 1) && peek(2).kind == TokenKind::kInteger && is("]", 3) && !is("[", 4)) {
+      auto e = make_expr(Expr::Kind::kElement, peek().where);
+      e->text = std::string(next().text);
+      next();
+      e->int_value = parse_integer(next());
+      next();
+      return e;
+    }
     return postfix(primary_identifier());
   }
 
@@ -795,6 +811,7 @@ class Parser {
 
   mutable Lexer lexer_;
   mutable std::deque<Token> buf_;
+  mutable const Token* current_ = nullptr;  // buf_[pos_] once looked at
   std::size_t pos_ = 0;
   int version_;
   int depth_ = 0;

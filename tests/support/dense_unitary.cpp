@@ -791,9 +791,10 @@ bool is_swap(const Matrix4& m, double& phase) {
 constexpr std::size_t kSwapSearchWindow = 256;
 
 // Finds SWAPs among `items` on n qubits. A run is a maximal stretch of gates acting only on
-// one pair {a, b} with no other gate or measurement on a or b in between (single-qubit gates
-// just before the run's first two-qubit gate included); within each run, non-overlapping
-// stretches whose product is e^{iφ} SWAP are matched from the left.
+// one pair {a, b}, with no other gate or measurement on a or b in between; it starts with the
+// single-qubit gates on a and b since their last multi-qubit gate or measurement (those may
+// also end the previous run on a or b). Within each run, stretches whose product is e^{iφ} SWAP
+// are matched from the left, never reusing a gate an earlier match took.
 std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
   struct Run {
     int a, b;
@@ -801,7 +802,7 @@ std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
   };
   std::vector<Run> runs;
   std::vector<int> run_of(static_cast<std::size_t>(n), -1);
-  std::vector<std::vector<std::size_t>> pending(static_cast<std::size_t>(n));
+  std::vector<std::vector<std::size_t>> trailing(static_cast<std::size_t>(n));  // single-qubit gates
   auto close = [&](int q) {
     const int r = run_of[static_cast<std::size_t>(q)];
     if (r < 0) return;
@@ -812,7 +813,7 @@ std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
     const Item& item = items[idx];
     if (!item.op) {
       close(item.measured);
-      pending[static_cast<std::size_t>(item.measured)].clear();
+      trailing[static_cast<std::size_t>(item.measured)].clear();
       continue;
     }
     std::vector<int> qubits;
@@ -822,32 +823,31 @@ std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
     if (qubits.size() == 1) {
       const auto q = static_cast<std::size_t>(qubits[0]);
       if (run_of[q] >= 0) runs[static_cast<std::size_t>(run_of[q])].members.push_back(idx);
-      else pending[q].push_back(idx);
+      trailing[q].push_back(idx);
     } else if (qubits.size() == 2) {
       const auto a = static_cast<std::size_t>(qubits[0]);
       const auto b = static_cast<std::size_t>(qubits[1]);
-      if (run_of[a] >= 0 && run_of[a] == run_of[b]) {
-        runs[static_cast<std::size_t>(run_of[a])].members.push_back(idx);
-        continue;
+      if (run_of[a] < 0 || run_of[a] != run_of[b]) {
+        close(qubits[0]);
+        close(qubits[1]);
+        Run run{qubits[0], qubits[1], {}};
+        std::merge(trailing[a].begin(), trailing[a].end(), trailing[b].begin(), trailing[b].end(),
+                   std::back_inserter(run.members));
+        run_of[a] = run_of[b] = static_cast<int>(runs.size());
+        runs.push_back(std::move(run));
       }
-      close(qubits[0]);
-      close(qubits[1]);
-      Run run{qubits[0], qubits[1], {}};
-      std::merge(pending[a].begin(), pending[a].end(), pending[b].begin(), pending[b].end(),
-                 std::back_inserter(run.members));
-      run.members.push_back(idx);
-      pending[a].clear();
-      pending[b].clear();
-      run_of[a] = run_of[b] = static_cast<int>(runs.size());
-      runs.push_back(std::move(run));
+      runs[static_cast<std::size_t>(run_of[a])].members.push_back(idx);
+      trailing[a].clear();
+      trailing[b].clear();
     } else {
       for (int q : qubits) {
         close(q);
-        pending[static_cast<std::size_t>(q)].clear();
+        trailing[static_cast<std::size_t>(q)].clear();
       }
     }
   }
   std::vector<SwapMatch> matches;
+  std::vector<bool> used(items.size(), false);
   for (const Run& run : runs) {
     std::vector<Matrix4> local;
     for (std::size_t idx : run.members) {
@@ -867,13 +867,14 @@ std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
       Matrix4 product{};
       for (std::size_t d = 0; d < 4; ++d) product[d * 4 + d] = 1;
       bool found = false;
-      for (std::size_t j = i; j < local.size() && j < i + kSwapSearchWindow; ++j) {
+      for (std::size_t j = i; j < local.size() && j < i + kSwapSearchWindow && !used[run.members[j]]; ++j) {
         product = times(local[j], product);
         double phase = 0;
         if (j > i && is_swap(product, phase)) {
           SwapMatch m{std::vector<std::size_t>(run.members.begin() + static_cast<std::ptrdiff_t>(i),
                                                run.members.begin() + static_cast<std::ptrdiff_t>(j) + 1),
                       run.a, run.b, phase};
+          for (std::size_t idx : m.members) used[idx] = true;
           matches.push_back(std::move(m));
           i = j + 1;
           found = true;
