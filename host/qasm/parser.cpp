@@ -1,7 +1,7 @@
 #include "qasm/parser.h"
 
 #include <cmath>
-#include <deque>
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -48,6 +48,7 @@ class Parser {
   StmtPtr next_statement() {
     // Tokens of finished statements are no longer referenced: drop them.
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<long>(pos_));
+    retired_.clear();
     pos_ = 0;
     current_ = nullptr;
     if (peek().kind == TokenKind::kEnd) return nullptr;
@@ -92,13 +93,24 @@ class Parser {
   // the next top-level statement begins (std::deque keeps references on push_back).
   const Token& peek(std::size_t ahead = 0) const {
     if (ahead == 0 && current_) return *current_;
-    while (buf_.size() <= pos_ + ahead) {
+    const std::size_t i = pos_ + ahead;
+    while (buf_.size() <= i) {
       if (!buf_.empty() && buf_.back().kind == TokenKind::kEnd) return buf_.back();
+      if (buf_.size() == buf_.capacity()) grow();
       buf_.push_back(lexer_.next());
     }
-    const Token& t = buf_[pos_ + ahead];
+    const Token& t = buf_[i];
     if (ahead == 0) current_ = &t;
     return t;
+  }
+  // A full buffer moves to new storage; the old storage stays alive until the statement ends,
+  // so references taken during the statement stay valid.
+  void grow() const {
+    std::vector<Token> bigger;
+    bigger.reserve(std::max<std::size_t>(64, 2 * buf_.capacity()));
+    bigger.assign(buf_.begin(), buf_.end());
+    retired_.push_back(std::move(buf_));
+    buf_ = std::move(bigger);
   }
   const Token& next() {
     const Token& t = peek();
@@ -810,7 +822,8 @@ class Parser {
   }
 
   mutable Lexer lexer_;
-  mutable std::deque<Token> buf_;
+  mutable std::vector<Token> buf_;
+  mutable std::vector<std::vector<Token>> retired_;
   mutable const Token* current_ = nullptr;  // buf_[pos_] once looked at
   std::size_t pos_ = 0;
   int version_;
