@@ -164,6 +164,34 @@ std::string to_qasm(const Expr& e, const ExprNames& names) {
   return "";
 }
 
+Angle apply_binary(const std::string& op, const Angle& a, const Angle& b) {
+  if (op == "+") return a + b;
+  if (op == "-") return a - b;
+  if (op == "*") {
+    if (a.pi_coefficient().is_zero()) return b.scaled(a.remainder());
+    if (b.pi_coefficient().is_zero()) return a.scaled(b.remainder());
+    return Angle::from_double(a.radians() * b.radians());
+  }
+  if (op == "/") {
+    if (b.pi_coefficient().is_zero() && b.remainder() != 0.0) {
+      double d = b.remainder();
+      if (d == std::floor(d) && std::fabs(d) < 1e15) {
+        if (auto inv = Rational::make(1, static_cast<std::int64_t>(d))) return a.scaled(*inv);
+      }
+      return Angle::from_double(a.radians() / d);
+    }
+    if (b.is_zero()) throw std::runtime_error("division by zero in gate parameter");
+    // (p*pi)/(q*pi) with no remainders is rational.
+    if (a.is_exact() && b.is_exact() && !b.pi_coefficient().is_zero()) {
+      auto inv = Rational::make(b.pi_coefficient().den, b.pi_coefficient().num);
+      if (auto r = multiply(a.pi_coefficient(), *inv)) return Angle::from_double(r->to_double());
+    }
+    return Angle::from_double(a.radians() / b.radians());
+  }
+  if (op == "**") return Angle::from_double(std::pow(a.radians(), b.radians()));
+  throw std::runtime_error("operator '" + op + "' cannot be applied to angles");
+}
+
 Angle evaluate_angle(const Expr& e, const std::vector<Angle>& params) {
   auto arg = [&](std::size_t i) { return evaluate_angle(*e.args[i], params); };
   switch (e.kind) {
@@ -175,35 +203,7 @@ Angle evaluate_angle(const Expr& e, const std::vector<Angle>& params) {
       if (e.op == "-") return -arg(0);
       if (e.op == "+") return arg(0);
       break;
-    case Expr::Kind::kBinary: {
-      Angle a = arg(0);
-      Angle b = arg(1);
-      if (e.op == "+") return a + b;
-      if (e.op == "-") return a - b;
-      if (e.op == "*") {
-        if (a.pi_coefficient().is_zero()) return b.scaled(a.remainder());
-        if (b.pi_coefficient().is_zero()) return a.scaled(b.remainder());
-        return Angle::from_double(a.radians() * b.radians());
-      }
-      if (e.op == "/") {
-        if (b.pi_coefficient().is_zero() && b.remainder() != 0.0) {
-          double d = b.remainder();
-          if (d == std::floor(d) && std::fabs(d) < 1e15) {
-            if (auto inv = Rational::make(1, static_cast<std::int64_t>(d))) return a.scaled(*inv);
-          }
-          return Angle::from_double(a.radians() / d);
-        }
-        if (b.is_zero()) throw std::runtime_error("division by zero in gate parameter");
-        // (p*pi)/(q*pi) with no remainders is rational.
-        if (a.is_exact() && b.is_exact() && !b.pi_coefficient().is_zero()) {
-          auto inv = Rational::make(b.pi_coefficient().den, b.pi_coefficient().num);
-          if (auto r = multiply(a.pi_coefficient(), *inv)) return Angle::from_double(r->to_double());
-        }
-        return Angle::from_double(a.radians() / b.radians());
-      }
-      if (e.op == "**") return Angle::from_double(std::pow(a.radians(), b.radians()));
-      break;
-    }
+    case Expr::Kind::kBinary: return apply_binary(e.op, arg(0), arg(1));
     case Expr::Kind::kCall: {
       double x = arg(0).radians();
       if (e.op == "sin") return Angle::from_double(std::sin(x));

@@ -61,6 +61,10 @@ struct ExprNames {
 /// is also the expression's canonical serialisation.
 std::string to_qasm(const Expr& e, const ExprNames& names);
 
+/// a <op> b for op in + - * / **, exact where the operands allow (rational multiples of pi
+/// times or divided by integers stay exact). Throws std::runtime_error on division by zero.
+Angle apply_binary(const std::string& op, const Angle& a, const Angle& b);
+
 /// Evaluates a parameter expression given the values of the definition's parameters. Throws
 /// std::runtime_error naming the construct if the expression reads run-time state.
 Angle evaluate_angle(const Expr& e, const std::vector<Angle>& params);

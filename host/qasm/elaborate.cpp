@@ -1447,7 +1447,7 @@ class Elaborator {
       unsupported(where, "operator '" + op + "' on non-integer values");
     VT t = a.type == VT::kAngle || b.type == VT::kAngle ? VT::kAngle : VT::kFloat;
     try {
-      Angle r = ir::evaluate_angle(*ir::Expr::binary(op, ir::Expr::real(a.as_angle()), ir::Expr::real(b.as_angle())), {});
+      Angle r = ir::apply_binary(op, a.as_angle(), b.as_angle());
       if (!std::isfinite(r.radians())) throw CompileError(where, "arithmetic result is not finite");
       return Value::real(r, t);
     } catch (const std::runtime_error& err) {

@@ -6,8 +6,12 @@
 namespace qontos::qasm {
 namespace {
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+// ASCII tests without the C library's locale lookups (this loop sees every byte of the input).
+inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n'; }
+inline bool ident_start(unsigned char c) { return is_alpha(c) || c == '_' || c >= 0x80; }
+inline bool ident_char(unsigned char c) { return is_alpha(c) || is_digit(c) || c == '_' || c >= 0x80; }
 
 /// Length of the operator or punctuation at s[i] (longest match), or 0.
 std::size_t punct_length(const std::string& s, std::size_t i) {
@@ -67,7 +71,7 @@ Token Lexer::scan() {
       ++i;
       continue;
     }
-    if (std::isspace(c)) {
+    if (is_space(c)) {
       ++i;
       continue;
     }
@@ -89,7 +93,7 @@ Token Lexer::scan() {
     Location where = here(i);
     // Pragmas and annotations run to the end of the line.
     if ((c == '#' && s.compare(i, 7, "#pragma") == 0) ||
-        (s.compare(i, 6, "pragma") == 0 && (i + 6 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 6]))) &&
+        (c == 'p' && s.compare(i, 6, "pragma") == 0 && (i + 6 >= s.size() || is_space(static_cast<unsigned char>(s[i + 6]))) &&
          (!have_prev_ || prev_text_ == ";" || prev_text_ == "}" || prev_line_ != line))) {
       std::size_t end = s.find('\n', i);
       if (end == std::string::npos) end = s.size();
@@ -112,33 +116,33 @@ Token Lexer::scan() {
       i = j;
       return t;
     }
-    if (c == '$' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+    if (c == '$' && i + 1 < s.size() && is_digit(static_cast<unsigned char>(s[i + 1]))) {
       std::size_t j = i + 1;
-      while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+      while (j < s.size() && is_digit(static_cast<unsigned char>(s[j]))) ++j;
       Token t{TokenKind::kHardwareQubit, view(i + 1, j - i - 1), where};
       i = j;
       return t;
     }
-    if (std::isdigit(c) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+    if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(static_cast<unsigned char>(s[i + 1])))) {
       std::size_t j = i;
       TokenKind kind = TokenKind::kInteger;
       if (c == '0' && j + 1 < s.size() && std::strchr("xXbBoO", s[j + 1]) && s[j + 1] != '\0') {
         j += 2;
         while (j < s.size() && (std::isxdigit(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
       } else {
-        while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+        while (j < s.size() && (is_digit(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
         if (j < s.size() && s[j] == '.') {
           kind = TokenKind::kFloat;
           ++j;
-          while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+          while (j < s.size() && (is_digit(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
         }
         if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
           std::size_t k = j + 1;
           if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
-          if (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) {
+          if (k < s.size() && is_digit(static_cast<unsigned char>(s[k]))) {
             kind = TokenKind::kFloat;
             j = k;
-            while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+            while (j < s.size() && is_digit(static_cast<unsigned char>(s[j]))) ++j;
           }
         }
       }

@@ -67,19 +67,55 @@ std::vector<std::string> statements_of(const std::string& text) {
   return out;
 }
 
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Position of `word` in s as a whole word at or after `from`, or npos.
+std::size_t find_word(const std::string& s, const std::string& word, std::size_t from = 0) {
+  for (std::size_t at = s.find(word, from); at != std::string::npos; at = s.find(word, at + 1)) {
+    const bool left = at == 0 || !identifier_char(s[at - 1]);
+    const bool right = at + word.size() == s.size() || !identifier_char(s[at + word.size()]);
+    if (left && right) return at;
+  }
+  return std::string::npos;
+}
+
+// `word` followed by optional blanks and '(' (if (...), while (...)).
+bool has_call_like(const std::string& s, const std::string& word) {
+  for (std::size_t at = find_word(s, word); at != std::string::npos; at = find_word(s, word, at + 1)) {
+    std::size_t k = at + word.size();
+    while (k < s.size() && std::isspace(static_cast<unsigned char>(s[k]))) ++k;
+    if (k < s.size() && s[k] == '(') return true;
+  }
+  return false;
+}
+
 struct QubitRef {
   std::string reg;
-  long long index = -1;  // -1: the whole register
+  long long index = -1;  // -1: the whole register (or an index that is not a literal)
 };
 
 // Every `name` or `name[k]` in `s` whose name is one of `registers`.
 std::vector<QubitRef> qubit_refs(const std::string& s, const std::set<std::string>& registers) {
-  static const std::regex ref(R"(([A-Za-z_][A-Za-z0-9_]*)\s*(\[\s*(\d+)\s*\])?)");
   std::vector<QubitRef> out;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), ref); it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    if (!registers.count(m[1].str())) continue;
-    out.push_back({m[1].str(), m[3].matched ? std::stoll(m[3].str()) : -1});
+  for (std::size_t i = 0; i < s.size();) {
+    if (!(std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_') || (i > 0 && identifier_char(s[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < s.size() && identifier_char(s[end])) ++end;
+    QubitRef ref{s.substr(i, end - i), -1};
+    i = end;
+    if (!registers.count(ref.reg)) continue;
+    std::size_t k = end;
+    while (k < s.size() && std::isspace(static_cast<unsigned char>(s[k]))) ++k;
+    if (k < s.size() && s[k] == '[') {
+      const std::size_t close = s.find(']', k);
+      const std::string inside = trim(s.substr(k + 1, close == std::string::npos ? std::string::npos : close - k - 1));
+      if (!inside.empty() && std::all_of(inside.begin(), inside.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        ref.index = std::stoll(inside);
+    }
+    out.push_back(std::move(ref));
   }
   return out;
 }
@@ -124,48 +160,46 @@ QasmScan scan_qasm(const std::string& text) {
   static const std::regex qubit_array(R"(^qubit\s*\[([^\]]*)\]\s*([A-Za-z_][A-Za-z0-9_]*)$)");
   static const std::regex qubit_single(R"(^qubit\s+([A-Za-z_][A-Za-z0-9_]*)$)");
   static const std::regex literal(R"(^\s*(\d+)\s*$)");
-  static const std::regex reset(R"(\breset\b)");
-  static const std::regex control(R"(\b(if|while)\s*\()");
-  static const std::regex measure(R"(\bmeasure\b)");
   QasmScan scan;
   std::set<std::string> registers;
   std::vector<QubitRef> measured;
   for (const std::string& s : statements_of(strip_comments(text))) {
     ++scan.statements;
     std::smatch m;
-    if (std::regex_match(s, m, qreg)) {
-      scan.qubits += std::stoi(m[2].str());
-      registers.insert(m[1].str());
-      scan.qubit_registers.push_back(m[1].str());
+    if (starts_with_word(s, "qreg") || starts_with_word(s, "qubit")) {
+      std::string name;
+      if (std::regex_match(s, m, qreg)) {
+        scan.qubits += std::stoi(m[2].str());
+        name = m[1].str();
+      } else if (std::regex_match(s, m, qubit_array)) {
+        std::smatch size;
+        const std::string size_text = m[1].str();
+        if (std::regex_match(size_text, size, literal)) scan.qubits += std::stoi(size[1].str());
+        else scan.qubits_known = false;
+        name = m[2].str();
+      } else if (std::regex_match(s, m, qubit_single)) {
+        scan.qubits += 1;
+        name = m[1].str();
+      } else {
+        scan.qubits_known = false;
+        continue;
+      }
+      registers.insert(name);
+      scan.qubit_registers.push_back(name);
       continue;
     }
-    if (std::regex_match(s, m, qubit_array)) {
-      std::smatch size;
-      const std::string size_text = m[1].str();
-      if (std::regex_match(size_text, size, literal)) scan.qubits += std::stoi(size[1].str());
-      else scan.qubits_known = false;
-      registers.insert(m[2].str());
-      scan.qubit_registers.push_back(m[2].str());
-      continue;
-    }
-    if (std::regex_match(s, m, qubit_single)) {
-      scan.qubits += 1;
-      registers.insert(m[1].str());
-      scan.qubit_registers.push_back(m[1].str());
-      continue;
-    }
-    if (std::regex_search(s, reset)) scan.reset = true;
-    if (std::regex_search(s, control)) scan.classical_control = true;
+    if (find_word(s, "reset") != std::string::npos) scan.reset = true;
+    if (has_call_like(s, "if") || has_call_like(s, "while")) scan.classical_control = true;
     if (starts_with_word(s, "barrier") || starts_with_word(s, "creg") || starts_with_word(s, "bit")) continue;
-    std::smatch mm;
-    if (std::regex_search(s, mm, measure)) {
+    if (const std::size_t at = find_word(s, "measure"); at != std::string::npos) {
       // `measure a[i] -> c[i]`, `c[i] = measure a[i]` or `measure a[i]`: the qubits follow the
       // keyword, up to an arrow.
-      std::string operands = mm.suffix().str();
+      std::string operands = s.substr(at + 7);
       if (const std::size_t arrow = operands.find("->"); arrow != std::string::npos) operands.resize(arrow);
       for (QubitRef& r : qubit_refs(operands, registers)) measured.push_back(std::move(r));
       continue;
     }
+    if (measured.empty() || scan.gate_after_measure) continue;
     for (const QubitRef& r : qubit_refs(s, registers))
       for (const QubitRef& done : measured)
         if (r.reg == done.reg && (r.index < 0 || done.index < 0 || r.index == done.index)) scan.gate_after_measure = true;
