@@ -120,6 +120,7 @@ NamedGate inverse_gate(std::string_view name, const std::vector<Angle>& a) {
 
 NamedGate canonical_gate(std::string_view name, const std::vector<Angle>& a) {
   expect_params(name, a);
+  if (find_gate(name)->canonical) return {std::string(name), a};
   if (name == "u0") return {"id", {}};
   if (name == "u1" || name == "phase") return {"p", a};
   if (name == "cphase" || name == "cu1") return {"cp", a};
@@ -155,6 +156,7 @@ std::optional<NamedGate> fold_controls(std::string_view name, const std::vector<
 }
 
 NamedGate unfold_controls(std::string_view name, const std::vector<Angle>& params) {
+  if (name.empty() || name[0] != 'c') return {std::string(name), params};  // every controlled form starts with c
   for (const auto& f : kControlled)
     if (f.controlled == name) return {std::string(f.base), params, f.controls, {}};
   if (name == "cu" && params.size() == 4 && params[3].is_zero())

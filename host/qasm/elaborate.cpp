@@ -1388,15 +1388,15 @@ class Elaborator {
   }
 
   Value binary_op(const std::string& op, const Value& a, const Value& b, const Location& where) {
-    static const std::set<std::string> comparisons = {"==", "!=", "<", ">", "<=", ">="};
+    const bool comparison = op == "==" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=";
     if (!a.known || !b.known) {
-      VT t = comparisons.count(op) || op == "&&" || op == "||" ? VT::kBool : (!a.known ? a.type : b.type);
+      VT t = comparison || op == "&&" || op == "||" ? VT::kBool : (!a.known ? a.type : b.type);
       return Value::runtime(ir::Expr::binary(op, a.to_expr(), b.to_expr()), t, std::max(a.width, b.width));
     }
     bool ints = integral(a.type) && integral(b.type);
     if (op == "&&") return Value::integer(a.truthy() && b.truthy(), VT::kBool);
     if (op == "||") return Value::integer(a.truthy() || b.truthy(), VT::kBool);
-    if (comparisons.count(op)) {
+    if (comparison) {
       int c = 0;
       if (ints) c = a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
       else {
