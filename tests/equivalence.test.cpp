@@ -47,39 +47,12 @@ constexpr std::uintmax_t kMaxFileBytes = 1 << 20;
 
 std::string qasm_dir() { return std::string(QONTOS_CORPUS_DIR) + "/qasm"; }
 
-struct ExpectedFailure {
-  const char* path;     // relative to qasm_dir()
-  const char* message;  // contained in the CompileError's message
-};
+using ExpectedFailure = corpus::BadFile;
 
-// QASMBench files that measure into registers they never declare: each declares its qubits
-// under other names (qreg q0, q1, q2 or qreg reg) and no creg, yet ends with
-// `measure q[0] -> c[0];` ... (checked in MalformedQasmBenchFilesMeasureAnUndeclaredRegister).
-const std::vector<ExpectedFailure>& malformed_qasmbench() {
-  static const std::vector<ExpectedFailure> files = {
-      {"qasmbench/small/hhl_n10/hhl_n10.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/hhl_n10/hhl_n10_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8_transpiled.qasm", "unknown qubit or register 'q'"},
-  };
-  return files;
-}
-
-// OpenQASM 3 specification examples that are fragments rather than programs (checked in
-// InvalidSpecificationExamples): cphase.qasm applies `CX` without including stdgates.inc (only
-// U and gphase are built in) to a `q` it never declares; msd.qasm indexes scratch[3] of its
-// `qubit[3] scratch` argument.
-const std::vector<ExpectedFailure>& invalid_spec_examples() {
-  static const std::vector<ExpectedFailure> files = {
-      {"openqasm3-examples/cphase.qasm", "unknown gate 'CX'"},
-      {"openqasm3-examples/msd.qasm", "index 3 out of range for size 3"},
-  };
-  return files;
-}
+// The files that do not compile, each with the evidence that the file is at fault
+// (MalformedQasmBenchFilesMeasureAnUndeclaredRegister, InvalidSpecificationExamples).
+const std::vector<ExpectedFailure>& malformed_qasmbench() { return corpus::malformed_qasmbench_files(); }
+const std::vector<ExpectedFailure>& invalid_spec_examples() { return corpus::invalid_openqasm3_examples(); }
 
 const ExpectedFailure* expected_failure(const std::string& path) {
   for (const auto* list : {&malformed_qasmbench(), &invalid_spec_examples()})
@@ -213,7 +186,7 @@ TEST_P(CorpusEquivalence, EveryStageKeepsTheUnitary) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, CorpusEquivalence, ::testing::ValuesIn(checked_files()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return corpus::test_name(info.param); });
+                         [](const ::testing::TestParamInfo<std::string>& file) { return corpus::test_name(file.param); });
 
 // ---------------------------------------------------------------------------------------------
 // The classification, checked against the compiler's parse of every file.
@@ -263,7 +236,9 @@ TEST(CorpusEquivalenceFiles, EveryFileIsClassified) {
         case Exclusion::kNone:
           EXPECT_LE(p.num_qubits, kMaxQubits) << path;
           EXPECT_TRUE(unitary) << path;
-          if (c.scan.qubits_known) EXPECT_EQ(c.scan.qubits, p.num_qubits) << path;
+          if (c.scan.qubits_known) {
+            EXPECT_EQ(c.scan.qubits, p.num_qubits) << path;
+          }
           break;
         case Exclusion::kExpectedFailure: ADD_FAILURE() << path << " compiles but is listed as failing"; break;
         case Exclusion::kTooLarge:

@@ -8,8 +8,9 @@
 // The placement follows SABRE (Li, Ding, Xie 2019): from ctx.routing_trials seeded random
 // starting layouts, route the circuit forwards and backwards twice (the final layout of one
 // direction seeds the next), then score each resulting layout by the SWAPs a forward routing
-// would insert. The trivial layout (logical i on physical i) is scored too, so a circuit that
-// already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins; ties go to the earlier
+// would insert. The trivial layout (logical i on physical i) and a greedy placement (each new
+// qubit next to its first partner; it suits chains and stars) are scored too, and the first
+// trial refines the greedy one, so a circuit that already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins; ties go to the earlier
 // candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
 // the SWAP count this pass chose for. On an all-to-all device the layout is the trivial one and
 // gates on any number of qubits are accepted; elsewhere a gate on more than two qubits is
@@ -27,6 +28,56 @@ namespace {
 
 constexpr int kRoundTrips = 2;  // forward+backward passes per trial
 
+/// A deterministic starting point that suits chains and stars: walk the circuit's two-qubit
+/// gates in order and put each new logical qubit on the free physical qubit nearest to its
+/// partner (the first on a best-connected qubit); qubits without gates take what is left.
+std::vector<int> greedy_layout(const ir::Program& in, const sabre::Device& dev) {
+  const int n_phys = dev.descriptor->num_qubits;
+  std::vector<int> layout(static_cast<std::size_t>(n_phys), -1);
+  std::vector<bool> used(static_cast<std::size_t>(n_phys), false);
+  int last = -1;
+  auto place = [&](int logical, int anchor) {
+    int best = -1;
+    for (int p = 0; p < n_phys; ++p) {
+      if (used[static_cast<std::size_t>(p)]) continue;
+      if (anchor < 0) {
+        // No anchor: the free qubit with the most couplers.
+        if (best < 0 || dev.neighbours[static_cast<std::size_t>(p)].size() > dev.neighbours[static_cast<std::size_t>(best)].size())
+          best = p;
+      } else if (best < 0 || dev.distance(anchor, p) < dev.distance(anchor, best)) {
+        best = p;
+      }
+    }
+    layout[static_cast<std::size_t>(logical)] = best;
+    used[static_cast<std::size_t>(best)] = true;
+    last = best;
+  };
+  ir::for_each_op(in.ops, [&](const ir::Op& op) {
+    const auto* g = std::get_if<ir::GateOp>(&op.v);
+    if (!g || g->qubits.size() != 2) return;
+    const int a = g->qubits[0];
+    const int b = g->qubits[1];
+    const int pa = layout[static_cast<std::size_t>(a)];
+    const int pb = layout[static_cast<std::size_t>(b)];
+    if (pa < 0 && pb < 0) {
+      place(a, last);
+      place(b, layout[static_cast<std::size_t>(a)]);
+    } else if (pa < 0) {
+      place(a, pb);
+    } else if (pb < 0) {
+      place(b, pa);
+    }
+  });
+  int next_free = 0;
+  for (int& p : layout) {
+    if (p >= 0) continue;
+    while (used[static_cast<std::size_t>(next_free)]) ++next_free;
+    p = next_free;
+    used[static_cast<std::size_t>(next_free)] = true;
+  }
+  return layout;
+}
+
 std::vector<int> choose_layout(const ir::Program& in, const sabre::Device& dev, const PassContext& ctx) {
   const int n_phys = dev.descriptor->num_qubits;
   std::vector<int> identity(static_cast<std::size_t>(n_phys));
@@ -42,11 +93,21 @@ std::vector<int> choose_layout(const ir::Program& in, const sabre::Device& dev, 
 
   std::vector<int> best = identity;
   std::int64_t best_swaps = score(identity);
+  const std::vector<int> greedy = greedy_layout(in, dev);
+  if (const std::int64_t g = score(greedy); g < best_swaps) {
+    best_swaps = g;
+    best = greedy;
+  }
+  // Trial 0 refines the greedy placement; the others start from seeded random ones.
   for (int t = 0; t < ctx.routing_trials && best_swaps > 0; ++t) {
     sabre::Prng rng(sabre::derive_seed(ctx.seed, static_cast<std::uint64_t>(t) + 1));
     std::vector<int> layout = identity;
-    for (std::size_t i = layout.size(); i > 1; --i)  // Fisher-Yates
-      std::swap(layout[i - 1], layout[static_cast<std::size_t>(rng.below(i))]);
+    if (t == 0) {
+      layout = greedy;
+    } else {
+      for (std::size_t i = layout.size(); i > 1; --i)  // Fisher-Yates
+        std::swap(layout[i - 1], layout[static_cast<std::size_t>(rng.below(i))]);
+    }
     for (int round = 0; round < kRoundTrips; ++round) {
       layout = sabre::route(forward, dev, std::move(layout), rng.next(), nullptr).layout;
       layout = sabre::route(backward, dev, std::move(layout), rng.next(), nullptr).layout;

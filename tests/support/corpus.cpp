@@ -207,6 +207,28 @@ QasmScan scan_qasm(const std::string& text) {
   return scan;
 }
 
+const std::vector<BadFile>& malformed_qasmbench_files() {
+  static const std::vector<BadFile> files = {
+      {"qasmbench/small/hhl_n10/hhl_n10.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/hhl_n10/hhl_n10_transpiled.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4_transpiled.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6_transpiled.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8.qasm", "unknown qubit or register 'q'"},
+      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8_transpiled.qasm", "unknown qubit or register 'q'"},
+  };
+  return files;
+}
+
+const std::vector<BadFile>& invalid_openqasm3_examples() {
+  static const std::vector<BadFile> files = {
+      {"openqasm3-examples/cphase.qasm", "unknown gate 'CX'"},
+      {"openqasm3-examples/msd.qasm", "index 3 out of range for size 3"},
+  };
+  return files;
+}
+
 std::vector<std::vector<std::string>> markdown_table(const std::string& text, const std::string& heading) {
   std::istringstream in(text);
   std::string line;

@@ -37,6 +37,23 @@ struct QasmScan {
 };
 QasmScan scan_qasm(const std::string& text);
 
+/// A corpus file that does not compile because the file is at fault, with a piece of the
+/// compiler's message.
+struct BadFile {
+  const char* path;     // relative to the corpus's qasm/ folder
+  const char* message;  // contained in the qasm::CompileError's message
+};
+
+/// QASMBench files that measure into registers they never declare: each declares its qubits
+/// under other names (qreg q0, q1, q2 or qreg reg) and no creg, yet ends with
+/// `measure q[0] -> c[0];` and so on. They fail with "unknown qubit or register 'q'".
+const std::vector<BadFile>& malformed_qasmbench_files();
+
+/// OpenQASM 3 specification examples that are fragments rather than programs: cphase.qasm
+/// applies `CX` without including stdgates.inc (only U and gphase are built in) to a `q` it
+/// never declares; msd.qasm indexes scratch[3] of its `qubit[3] scratch` argument.
+const std::vector<BadFile>& invalid_openqasm3_examples();
+
 /// The rows of the first Markdown table after the line `heading` (exact match, e.g.
 /// "### Small-scale"): each row split at '|' into trimmed cells, without the header row and
 /// the |---| separator. Empty if the heading or a table after it is missing.
