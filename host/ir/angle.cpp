@@ -87,43 +87,55 @@ Angle Angle::scaled(double factor) const {
 }
 
 std::int64_t Angle::wrap(std::int64_t periods_of_two_pi) {
-  // Exact part: pi * n/d with period 2k: subtract multiples of 2k so that it lies in (-k, k].
   const std::int64_t k = periods_of_two_pi;
-  std::int64_t removed = 0;
+  const double period = 2.0 * static_cast<double>(k) * std::numbers::pi;
+  // How many whole periods to remove, judged on the total value (exact part plus remainder).
+  std::int64_t m = 0;
   if (remainder_ == 0.0) {
     // Exact part pi*n/d with period 2k (in units of pi): move n into (-k*d, k*d].
-    std::int64_t period = 0;
-    std::int64_t half_period = 0;
-    if (!__builtin_mul_overflow(2 * k, pi_.den, &period) && !__builtin_mul_overflow(k, pi_.den, &half_period)) {
+    std::int64_t full = 0;
+    std::int64_t half = 0;
+    if (!__builtin_mul_overflow(2 * k, pi_.den, &full) && !__builtin_mul_overflow(k, pi_.den, &half)) {
       std::int64_t n = pi_.num;
-      std::int64_t m = n / period;
-      n -= m * period;
-      removed += m;
-      if (n > half_period) {
-        n -= period;
-        removed += 1;
-      } else if (n <= -half_period) {
-        n += period;
-        removed -= 1;
+      m = n / full;
+      n -= m * full;
+      if (n > half) {
+        n -= full;
+        m += 1;
+      } else if (n <= -half) {
+        n += full;
+        m -= 1;
       }
       pi_ = *Rational::make(n, pi_.den);
-      return removed;
+      return m;
     }
   }
-  const double period = 2.0 * static_cast<double>(k) * std::numbers::pi;
-  double v = radians();
-  double m = std::round(v / period);
-  v -= m * period;
-  if (v <= -period / 2) {
-    v += period;
-    m -= 1;
-  } else if (v > period / 2) {
-    v -= period;
-    m += 1;
+  const double v = radians();
+  if (!std::isfinite(v)) return 0;
+  double turns = std::round(v / period);
+  double rest = v - turns * period;
+  if (rest <= -period / 2) {
+    rest += period;
+    turns -= 1;
+  } else if (rest > period / 2) {
+    rest -= period;
+    turns += 1;
+  }
+  if (turns == 0) return 0;
+  // Keep the exact part exact when the whole periods can come off it; otherwise (or when the
+  // count does not fit) the angle becomes the reduced number. Only the parity of the count
+  // matters to callers, and an even modulus keeps it.
+  const double kParityModulus = 4611686018427387904.0;  // 2^62
+  m = static_cast<std::int64_t>(std::fmod(turns, kParityModulus));
+  if (std::fabs(turns) < 1e15) {
+    if (auto shifted = add(pi_, Rational{-2 * k * static_cast<std::int64_t>(turns), 1})) {
+      pi_ = *shifted;
+      return m;
+    }
   }
   pi_ = Rational{};
-  remainder_ = v;
-  return static_cast<std::int64_t>(m);
+  remainder_ = rest;
+  return m;
 }
 
 std::string format_double(double value) {

@@ -110,7 +110,7 @@ std::optional<OpList> fractional_power(const GateOp& g0, double k, int line) {
 
 class Inliner {
  public:
-  explicit Inliner(const ir::Program& p) : program_(p) {
+  explicit Inliner(const ir::Program& p) {
     for (std::size_t i = 0; i < p.gate_defs.size(); ++i) defs_[p.gate_defs[i].name] = &p.gate_defs[i];
   }
 
@@ -234,7 +234,6 @@ class Inliner {
     return out;
   }
 
-  const ir::Program& program_;
   std::unordered_map<std::string, const ir::GateDefinition*> defs_;
   std::vector<std::vector<Angle>> params_stack_;
 };

@@ -158,7 +158,7 @@ bool commute(const GateOp& a, const GateInfo& ai, const GateOp& b, const GateInf
 }
 
 Angle reduced(Angle a, std::int64_t period) {
-  if (a.is_exact()) a.wrap(period);
+  a.wrap(period);
   return a;
 }
 
@@ -328,10 +328,10 @@ class ListOptimiser {
     auto& target = std::get<GateOp>(ops_[earlier].v);
     const auto& source = std::get<GateOp>(ops_[later].v);
     Angle sum = target.params[0] + source.params[0];
-    if (infos_[earlier].period == 2 && infos_[earlier].controls == 0 && global_phase_ && sum.is_exact()) {
-      // As `normalise` does: an uncontrolled rotation outside control flow is kept within one
-      // 2π turn, each odd turn (a factor −1) going into the global phase.
-      if (sum.wrap(1) % 2 != 0) add_pi_to_global_phase();
+    if (infos_[earlier].period == 2 && infos_[earlier].controls == 0) {
+      // As `normalise` does: an uncontrolled rotation is kept within one 2π turn, each odd turn
+      // (a factor −1) going into the global phase (inside control flow it is unobservable).
+      if (sum.wrap(1) % 2 != 0 && global_phase_) add_pi_to_global_phase();
     } else {
       sum = reduced(sum, infos_[earlier].period);
     }

@@ -870,7 +870,7 @@ std::vector<SwapMatch> find_swaps(const std::vector<Item>& items, int n) {
       for (std::size_t j = i; j < local.size() && j < i + kSwapSearchWindow && !used[run.members[j]]; ++j) {
         product = times(local[j], product);
         double phase = 0;
-        if (j > i && is_swap(product, phase)) {
+        if (is_swap(product, phase)) {
           SwapMatch m{std::vector<std::size_t>(run.members.begin() + static_cast<std::ptrdiff_t>(i),
                                                run.members.begin() + static_cast<std::ptrdiff_t>(j) + 1),
                       run.a, run.b, phase};
