@@ -266,8 +266,11 @@ TEST(CorpusEquivalenceFiles, EveryFileIsClassified) {
       }
     }
     static const char* const kNames[] = {"checked", "expected failure", "too large", "too many qubits", "not unitary"};
-    std::cout << path << " | " << c.scan.qubits << (c.scan.qubits_known ? "" : "?") << " qubits, " << c.scan.statements
-              << " statements | " << kNames[static_cast<int>(c.why)] << (c.detail.empty() ? "" : " (" + c.detail + ")")
+    const std::string scanned = c.why == Exclusion::kExpectedFailure || (c.why == Exclusion::kTooLarge && c.scan.statements == 0)
+                                    ? "not scanned"
+                                    : std::to_string(c.scan.qubits) + (c.scan.qubits_known ? "" : "?") + " qubits, " +
+                                          std::to_string(c.scan.statements) + " statements";
+    std::cout << path << " | " << scanned << " | " << kNames[static_cast<int>(c.why)] << (c.detail.empty() ? "" : " (" + c.detail + ")")
               << " | " << parse_result << "\n";
   }
   const int instantiated = counts[Exclusion::kNone];

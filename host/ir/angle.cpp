@@ -121,13 +121,14 @@ std::int64_t Angle::wrap(std::int64_t periods_of_two_pi) {
     rest -= period;
     turns += 1;
   }
-  if (turns == 0) return 0;
-  // Keep the exact part exact when the whole periods can come off it; otherwise (or when the
-  // count does not fit) the angle becomes the reduced number. Only the parity of the count
-  // matters to callers, and an even modulus keeps it.
+  // Only the parity of the count matters to callers, and an even modulus keeps it.
   const double kParityModulus = 4611686018427387904.0;  // 2^62
   m = static_cast<std::int64_t>(std::fmod(turns, kParityModulus));
-  if (std::fabs(turns) < 1e15) {
+  // A remainder larger than a period carries no exact meaning next to the exact part (the two
+  // would cancel in floating point): then the angle becomes the reduced number. Otherwise the
+  // whole periods come off the exact part, which stays exact.
+  if (std::fabs(remainder_) <= period && std::fabs(turns) < 1e15) {
+    if (turns == 0) return 0;
     if (auto shifted = add(pi_, Rational{-2 * k * static_cast<std::int64_t>(turns), 1})) {
       pi_ = *shifted;
       return m;

@@ -236,6 +236,9 @@ class Decomposer {
     if (nctrl == 0) return multi_qubit(name, a, own, line, in_cf, out, depth);
     // Controlled forms.
     if (own.size() > 1) {
+      // A named controlled form with its own rule (swap with one control is cswap: 8 cx).
+      if (auto named = ir::fold_controls(name, a, nctrl); named && rules().count(named->name))
+        return expand_rule(named->name, named->params, in.qubits, {}, line, in_cf, out, depth);
       // ctrl distributes over the product of the gate's rule.
       ir::NamedGate folded_once = ir::fold_controls(name, a, 0).value_or(ir::NamedGate{name, a});
       if (!rules().count(folded_once.name)) throw PassError("no decomposition for controlled gate '" + name + "'");

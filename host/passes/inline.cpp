@@ -68,42 +68,63 @@ OpList invert(OpList body) {
   return out;
 }
 
-/// G^k for a single gate and real k, on the principal branch, as gates plus a phase; nullopt
-/// when the gate has no closed form.
-std::optional<OpList> fractional_power(const GateOp& g0, double k, int line) {
+/// (e^{i·phase} G)^k for one gate G and real k, on the principal branch: the power of each
+/// eigenvalue e^{iα} is e^{ikα} with α taken in (-π, π]. Written as gates plus a phase; nullopt
+/// when G is not a phase or rotation gate (only integer powers of those are supported).
+std::optional<OpList> fractional_power(const GateOp& g0, const Angle& phase, double k, int line) {
   ir::NamedGate base = ir::unfold_controls(g0.name, g0.params);
   ir::NamedGate canon = ir::canonical_gate(base.name, base.params);
   const int controls = g0.controls + base.extra_controls + canon.extra_controls;
-  if (!canon.global_phase.is_zero()) return std::nullopt;
   const std::string& n = canon.name;
   const auto& a = canon.params;
   auto pi = [](std::int64_t num, std::int64_t den) { return Angle::pi_times(*ir::Rational::make(num, den)); };
-  GateOp r;
-  Angle phase;
-  r.qubits = g0.qubits;
-  if (n == "p" || n == "rz" || n == "rx" || n == "ry" || n == "rxx" || n == "rzz") {
-    r.name = n;
-    r.params = {a[0].scaled(k)};
+  // G = e^{i·extra} R(theta), with R a phase gate (eigenphases 0 and theta) or a rotation
+  // (eigenphases -theta/2 and theta/2).
+  std::string_view family;
+  Angle theta;
+  Angle extra = canon.global_phase;
+  if (n == "p") {
+    family = "p";
+    theta = a[0];
   } else if (n == "z" || n == "s" || n == "sdg" || n == "t" || n == "tdg") {
-    std::map<std::string, Angle> angle = {{"z", pi(1, 1)}, {"s", pi(1, 2)}, {"sdg", pi(-1, 2)}, {"t", pi(1, 4)}, {"tdg", pi(-1, 4)}};
-    r.name = "p";
-    r.params = {angle[n].scaled(k)};
+    family = "p";
+    theta = n == "z" ? pi(1, 1) : n == "s" ? pi(1, 2) : n == "sdg" ? pi(-1, 2) : n == "t" ? pi(1, 4) : pi(-1, 4);
+  } else if (n == "rz" || n == "rx" || n == "ry" || n == "rxx" || n == "rzz") {
+    family = ir::find_gate(n)->name;  // static storage
+    theta = a[0];
   } else if (n == "x" || n == "y" || n == "sx" || n == "sxdg") {
-    // X = e^{iπ/2} rx(π), so X^k = e^{ikπ/2} rx(kπ) on the principal branch; likewise Y, and
-    // sx = X^(1/2), sxdg = X^(-1/2).
-    Angle theta = n == "sx" ? pi(1, 2) : n == "sxdg" ? pi(-1, 2) : pi(1, 1);
-    r.name = n == "y" ? "ry" : "rx";
-    r.params = {theta.scaled(k)};
-    phase = theta.scaled(k).scaled(ir::Rational{1, 2});
+    // X = e^{iπ/2} rx(π), Y = e^{iπ/2} ry(π), sx = e^{iπ/4} rx(π/2), sxdg = e^{-iπ/4} rx(-π/2).
+    family = n == "y" ? "ry" : "rx";
+    theta = n == "sx" ? pi(1, 2) : n == "sxdg" ? pi(-1, 2) : pi(1, 1);
+    extra = extra + theta.scaled(ir::Rational{1, 2});
   } else {
     return std::nullopt;
   }
+  const Angle phi = phase + extra;
+  auto principal = [](Angle x) {
+    x.wrap(1);
+    return x;
+  };
+  GateOp r;
+  r.name = std::string(family);
+  Angle out_phase;
+  if (family == "p") {
+    const Angle lo = principal(phi);
+    const Angle hi = principal(phi + theta);
+    out_phase = lo.scaled(k);
+    r.params = {(hi - lo).scaled(k)};
+  } else {
+    const Angle half = theta.scaled(ir::Rational{1, 2});
+    const Angle lo = principal(phi - half);
+    const Angle hi = principal(phi + half);
+    out_phase = (lo + hi).scaled(k).scaled(ir::Rational{1, 2});
+    r.params = {(hi - lo).scaled(k)};
+  }
   OpList out;
-  // Re-apply the controls: split qubits into controls and the gate's own.
   std::vector<int> ctrl(g0.qubits.begin(), g0.qubits.begin() + controls);
   r.qubits.assign(g0.qubits.begin() + controls, g0.qubits.end());
   out.push_back(Op(std::move(r), line));
-  if (!phase.is_zero()) out.push_back(Op(ir::GlobalPhaseOp{phase}, line));
+  if (!out_phase.is_zero()) out.push_back(Op(ir::GlobalPhaseOp{out_phase}, line));
   if (controls > 0) return add_controls(std::move(out), ctrl);
   return out;
 }
@@ -193,14 +214,16 @@ class Inliner {
             phase = phase + ph->phase;
           }
         }
-        OpList out;
-        if (only) {
-          auto p = fractional_power(*only, k, line);
-          if (!p) throw PassError("unsupported: pow(" + ir::format_double(k) + ") on gate '" + only->name + "'");
-          out = std::move(*p);
+        if (!only) {
+          // A pure phase e^{iφ}: its principal power.
+          Angle principal = phase;
+          principal.wrap(1);
+          if (principal.is_zero()) return {};
+          return {Op(ir::GlobalPhaseOp{principal.scaled(k)}, line)};
         }
-        if (!phase.is_zero()) out.push_back(Op(ir::GlobalPhaseOp{phase.scaled(k)}, line));
-        return out;
+        auto p = fractional_power(*only, phase, k, line);
+        if (!p) throw PassError("unsupported: pow(" + ir::format_double(k) + ") on gate '" + only->name + "'");
+        return std::move(*p);
       }
     }
     return {};

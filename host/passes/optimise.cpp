@@ -18,8 +18,10 @@
 //     `h q0; cx q0,q1; h q0` is left alone.
 // Nothing moves across measure, reset, barrier, delay, or an if/while that touches the qubit;
 // break/continue (and an if containing one) block every qubit. Each if/while body is optimised
-// on its own. The pass never introduces a gate name: a merged gate keeps the name, qubits and
-// controls of the earlier of the two, so a device-native program stays device-native.
+// on its own. The rewrites never introduce a gate name: a merged gate keeps the name, qubits and
+// controls of the earlier of the two, so a device-native program stays device-native. A program
+// not bound to a device (no `decompose` to a basis) is handed back in normal form (`normalise`
+// runs on the result), so that p(π/4)·p(π/4) comes out as s and normalising again changes nothing.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -379,9 +381,13 @@ void optimise_list(OpList& ops, Angle* global_phase) {
 
 }  // namespace
 
-ir::Program run_optimise(const ir::Program& in, const PassContext& /*ctx*/) {
+ir::Program run_optimise(const ir::Program& in, const PassContext& ctx) {
   ir::Program out = in;
   optimise_list(out.ops, &out.global_phase);
+  // Merged angles can land where `normalise` would rename the gate (p(π/2) is s, cp(π) is cz).
+  // Without a device basis to respect, hand back the program in normal form, so that
+  // normalising the result again changes nothing.
+  if (out.device.empty()) out = run_normalise(out, ctx);
   return out;
 }
 

@@ -66,7 +66,15 @@ Program program(int qubits, OpList ops) {
   return p;
 }
 
-Program optimise(const Program& p) { return run_optimise(p, PassContext{}); }
+// The programs here are treated as bound to a device's gate set, so that the tests see the
+// optimiser's own rewrites; without a device, run_optimise also normalises its result (tested
+// in OptimiseWithoutDevice below).
+Program optimise(Program p) {
+  p.device = "a-device";
+  Program out = run_optimise(p, PassContext{});
+  out.device.clear();
+  return out;
+}
 
 /// The ops as short text ("h 0", "rz(pi/2) 0", "cx 0,1", "x[c2] 0,1,2", "measure 0", "if{..}{..}")
 /// so expectations read like circuits.
@@ -627,6 +635,14 @@ TEST(Optimise, RandomCircuitsWithBranchesKeepEachBranchsUnitary) {
 
 TEST(Optimise, RandomNativeCircuitsKeepTheirUnitary) {
   check_random_equivalence(5, {"rz", "sx", "x", "cz"}, "rz,sx,x,cz");
+}
+
+TEST(OptimiseWithoutDevice, ResultIsInNormalForm) {
+  // p(π/4)·p(π/4) merges to p(π/2), which normal form spells s; normalising again changes nothing.
+  Program in = program(1, {gate("p", {0}, {pi(1, 4)}), gate("p", {0}, {pi(1, 4)})});
+  Program out = run_optimise(in, PassContext{});
+  EXPECT_EQ(describe(out.ops), "s 0");
+  EXPECT_EQ(ir::serialise_json(run_normalise(out, PassContext{})), ir::serialise_json(out));
 }
 
 }  // namespace
