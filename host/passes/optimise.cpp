@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "ir/gate_set.h"
+#include "ir/serialise_json.h"
 #include "passes/pass.h"
 
 namespace qontos::passes {
@@ -384,10 +385,19 @@ void optimise_list(OpList& ops, Angle* global_phase) {
 ir::Program run_optimise(const ir::Program& in, const PassContext& ctx) {
   ir::Program out = in;
   optimise_list(out.ops, &out.global_phase);
-  // Merged angles can land where `normalise` would rename the gate (p(π/2) is s, cp(π) is cz).
-  // Without a device basis to respect, hand back the program in normal form, so that
-  // normalising the result again changes nothing.
-  if (out.device.empty()) out = run_normalise(out, ctx);
+  if (!out.device.empty()) return out;
+  // Merged angles can land where `normalise` would rename the gate (p(π/2) is s, cp(π) is cz),
+  // and a renamed gate may cancel with a neighbour (cz cz). Without a device basis to respect,
+  // alternate the two until neither changes anything; every round that changes something
+  // removes a gate or renames one towards normal form, so this ends quickly.
+  std::string before = ir::serialise_json(out);
+  for (int round = 0; round < 16; ++round) {
+    out = run_normalise(out, ctx);
+    optimise_list(out.ops, &out.global_phase);
+    std::string after = ir::serialise_json(out);
+    if (after == before) break;
+    before = std::move(after);
+  }
   return out;
 }
 
