@@ -15,6 +15,7 @@
 #include "ir/serialise_json.h"
 #include "passes/pipeline.h"
 #include "qasm/diagnostic.h"
+#include "support/corpus.h"
 
 namespace qontos {
 namespace {
@@ -38,36 +39,26 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
-// Files that do not compile, with the diagnostic they must fail with. Evidence for each is in
-// the comment; the test also checks the claims it can check from the text.
+// Files that do not compile, with the diagnostic they must fail with: the malformed and invalid
+// files (evidence with their lists in support/corpus.h) and the specification examples that use
+// features outside the supported subset.
 const std::map<std::string, std::string>& expected_failures() {
-  static const std::map<std::string, std::string> m = {
-      // QASMBench files that measure a register `q` into `c` that they never declare (their
-      // registers are q0/q1/q2 or reg): malformed OpenQASM 2 that no conforming reader accepts.
-      {"qasmbench/small/hhl_n10/hhl_n10.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/hhl_n10/hhl_n10_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n4/vqe_uccsd_n4_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n6/vqe_uccsd_n6_transpiled.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8.qasm", "unknown qubit or register 'q'"},
-      {"qasmbench/small/vqe_uccsd_n8/vqe_uccsd_n8_transpiled.qasm", "unknown qubit or register 'q'"},
-      // OpenQASM 3 specification examples that use features outside the supported subset.
-      {"openqasm3-examples/alignment.qasm", "unsupported: 'stretch'"},
-      {"openqasm3-examples/arrays.qasm", "unsupported: 'array'"},
-      {"openqasm3-examples/dd.qasm", "unsupported: 'stretch'"},
-      {"openqasm3-examples/defcal.qasm", "unsupported: 'defcalgrammar'"},
-      {"openqasm3-examples/gateteleport.qasm", "unsupported: 'extern'"},
-      {"openqasm3-examples/ipe.qasm", "unsupported: measurement into a bit of angle variable 'c'"},
-      {"openqasm3-examples/scqec.qasm", "unsupported: 'extern'"},
-      {"openqasm3-examples/t1.qasm", "unsupported: 'duration'"},
-      {"openqasm3-examples/vqe.qasm", "unsupported: 'extern'"},
-      // A fragment, not a program: no include of stdgates.inc (CX is a library gate in
-      // OpenQASM 3) and its qubits `q` are never declared.
-      {"openqasm3-examples/cphase.qasm", "unknown gate 'CX'"},
-      // A bug in the example: `cz scratch[3], scratch[2];` where scratch is qubit[3].
-      {"openqasm3-examples/msd.qasm", "msd.qasm:48:14: error: index 3 out of range for size 3"},
-  };
+  static const std::map<std::string, std::string> m = [] {
+    std::map<std::string, std::string> out = {
+        {"openqasm3-examples/alignment.qasm", "unsupported: 'stretch'"},
+        {"openqasm3-examples/arrays.qasm", "unsupported: 'array'"},
+        {"openqasm3-examples/dd.qasm", "unsupported: 'stretch'"},
+        {"openqasm3-examples/defcal.qasm", "unsupported: 'defcalgrammar'"},
+        {"openqasm3-examples/gateteleport.qasm", "unsupported: 'extern'"},
+        {"openqasm3-examples/ipe.qasm", "unsupported: measurement into a bit of angle variable 'c'"},
+        {"openqasm3-examples/scqec.qasm", "unsupported: 'extern'"},
+        {"openqasm3-examples/t1.qasm", "unsupported: 'duration'"},
+        {"openqasm3-examples/vqe.qasm", "unsupported: 'extern'"},
+    };
+    for (const auto& f : testing::corpus::malformed_qasmbench_files()) out[f.path] = f.message;
+    for (const auto& f : testing::corpus::invalid_openqasm3_examples()) out[f.path] = f.message;
+    return out;
+  }();
   return m;
 }
 

@@ -14,18 +14,8 @@ std::shared_ptr<Expr> make(Expr::Kind k) {
 }
 
 int precedence(const std::string& op) {
-  if (op == "||") return 1;
-  if (op == "&&") return 2;
-  if (op == "|") return 3;
-  if (op == "^") return 4;
-  if (op == "&") return 5;
-  if (op == "==" || op == "!=") return 6;
-  if (op == "<" || op == ">" || op == "<=" || op == ">=") return 7;
-  if (op == "<<" || op == ">>") return 8;
-  if (op == "+" || op == "-") return 9;
-  if (op == "*" || op == "/" || op == "%") return 10;
-  if (op == "**") return 12;
-  return 0;
+  int p = binary_precedence(op);
+  return p < 0 ? 0 : p;
 }
 constexpr int kUnaryPrecedence = 11;
 
@@ -41,6 +31,22 @@ std::string wrap(const Expr& child, const ExprNames& names, int parent, bool rig
   return s;
 }
 }  // namespace
+
+int binary_precedence(std::string_view op) {
+  if (op == "||") return 1;
+  if (op == "&&") return 2;
+  if (op == "|") return 3;
+  if (op == "^") return 4;
+  if (op == "&") return 5;
+  if (op == "==" || op == "!=") return 6;
+  if (op == "<" || op == ">" || op == "<=" || op == ">=") return 7;
+  if (op == "<<" || op == ">>") return 8;
+  if (op == "+" || op == "-") return 9;
+  if (op == "*" || op == "/" || op == "%") return 10;
+  if (op == "**") return 12;
+  if (op == "++") return 0;  // concatenation binds loosest (only in let)
+  return -1;
+}
 
 ExprPtr Expr::integer(long long v) {
   auto e = make(Kind::kInt);

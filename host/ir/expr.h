@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/angle.h"
@@ -56,6 +57,9 @@ struct ExprNames {
   const Program* program = nullptr;
   const std::vector<std::string>* param_names = nullptr;
 };
+
+/// Binding strength of an OpenQASM 3 binary operator (|| 1 ... * / % 10, ** 12, ++ 0), or -1.
+int binary_precedence(std::string_view op);
 
 /// OpenQASM 3 text of the expression, fully parenthesised where precedence needs it. This text
 /// is also the expression's canonical serialisation.

@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "ir/expr.h"
 #include "qasm/lexer.h"
 
 namespace qontos::qasm {
@@ -658,20 +659,8 @@ class Parser {
     return binary(0);
   }
 
-  static int binary_precedence(const std::string& op) {
-    if (op == "||") return 1;
-    if (op == "&&") return 2;
-    if (op == "|") return 3;
-    if (op == "^") return 4;
-    if (op == "&") return 5;
-    if (op == "==" || op == "!=") return 6;
-    if (op == "<" || op == ">" || op == "<=" || op == ">=") return 7;
-    if (op == "<<" || op == ">>") return 8;
-    if (op == "+" || op == "-") return 9;
-    if (op == "*" || op == "/" || op == "%") return 10;
-    if (op == "++") return 0;  // concatenation binds loosest (only in let)
-    return -1;
-  }
+  // ** is parsed in power(): it binds tighter than unary minus on its left.
+  static int binary_precedence(const std::string& op) { return op == "**" ? -1 : ir::binary_precedence(op); }
 
   ExprPtr binary(int min_prec) {
     ExprPtr lhs = unary();
