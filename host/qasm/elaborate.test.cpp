@@ -260,6 +260,11 @@ TEST(Diagnostics, MalformedInputNamesItsLocation) {
   EXPECT_EQ(error_of("OPENQASM 3.0;\nqubit q;\nh q;\n"),
             "t.qasm:3:1: error: unknown gate 'h' (did you forget include \"stdgates.inc\"?)");
   EXPECT_EQ(error_of("OPENQASM 4.0;\n"), "t.qasm:1:10: error: unsupported: OpenQASM version 4.0");
+  // Keywords are not names (found by fuzzing: `bit[2] const;` could not be read back).
+  EXPECT_EQ(error_of(std::string(kQ3) + "bit[2] const;\n"),
+            "t.qasm:3:8: error: 'const' is a keyword and cannot be used as a name");
+  EXPECT_EQ(error_of(std::string(kQ3) + "gate ctrl a { x a; }\n"),
+            "t.qasm:3:6: error: 'ctrl' is a keyword and cannot be used as a name");
 }
 
 TEST(Diagnostics, AdversarialInputsFailCleanly) {

@@ -147,6 +147,23 @@ class Parser {
     if (!is(punct)) fail_expected(std::string("'") + punct + "'");
     return next();
   }
+  /// A name being declared: an identifier that is not a keyword of the file's version.
+  std::string declared_name(const char* what = "a name") {
+    static const std::unordered_set<std::string_view> keywords3 = {
+        "OPENQASM", "include", "const", "input", "output", "def", "gate", "opaque", "measure", "reset",
+        "barrier", "if", "else", "for", "while", "in", "break", "continue", "return", "end", "let",
+        "qubit", "qreg", "creg", "bit", "int", "uint", "float", "angle", "bool", "complex", "duration",
+        "stretch", "array", "delay", "box", "extern", "defcal", "cal", "defcalgrammar", "ctrl",
+        "negctrl", "inv", "pow", "gphase", "true", "false", "pi", "tau", "euler", "π", "τ", "ℇ",
+        "switch", "case", "default", "readonly", "mutable", "durationof", "sizeof", "U"};
+    static const std::unordered_set<std::string_view> keywords2 = {
+        "OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure", "reset", "barrier", "if", "U", "CX", "pi"};
+    const Token& t = peek();
+    if (t.kind == TokenKind::kIdentifier && (version_ == 2 ? keywords2 : keywords3).count(t.text))
+      throw CompileError(t.where, "'" + std::string(t.text) + "' is a keyword and cannot be used as a name");
+    return identifier(what);
+  }
+
   std::string identifier(const char* what = "an identifier") {
     if (peek().kind != TokenKind::kIdentifier) fail_expected(what);
     return std::string(next().text);
@@ -262,7 +279,7 @@ class Parser {
       s->type = std::make_shared<TypeSpec>();
       s->type->where = w;
       s->type->kind = word == "qreg" ? TypeSpec::Kind::kQubit : TypeSpec::Kind::kBit;
-      s->name = identifier("a register name");
+      s->name = declared_name("a register name");
       if (version_ == 2 || is("[")) {
         expect("[");
         s->type->width = expression();
@@ -278,7 +295,7 @@ class Parser {
         auto s = make(Stmt::Kind::kClassicalDecl, w);
         s->is_const = true;
         s->type = type_spec();
-        s->name = identifier();
+        s->name = declared_name();
         expect("=");
         s->value = expression();
         expect(";");
@@ -289,7 +306,7 @@ class Parser {
         auto s = make(Stmt::Kind::kClassicalDecl, w);
         s->io = word;
         s->type = type_spec();
-        s->name = identifier();
+        s->name = declared_name();
         expect(";");
         return s;
       }
@@ -299,7 +316,7 @@ class Parser {
           auto type = type_spec();
           auto s = make(type->kind == TypeSpec::Kind::kQubit ? Stmt::Kind::kQuantumDecl : Stmt::Kind::kClassicalDecl, w);
           s->type = type;
-          s->name = identifier("a variable name");
+          s->name = declared_name("a variable name");
           if (s->kind == Stmt::Kind::kClassicalDecl && accept("=")) s->value = expression_or_measure();
           expect(";");
           return s;
@@ -309,7 +326,7 @@ class Parser {
       if (word == "let") {
         next();
         auto s = make(Stmt::Kind::kLet, w);
-        s->name = identifier();
+        s->name = declared_name();
         expect("=");
         s->value = expression();
         expect(";");
@@ -458,7 +475,7 @@ class Parser {
     auto s = make(Stmt::Kind::kFor, next().where);
     if (is_type_keyword() && peek(1).kind == TokenKind::kIdentifier) s->type = type_spec();
     else if (is_type_keyword() && is("[", 1)) s->type = type_spec();
-    s->name = identifier("a loop variable");
+    s->name = declared_name("a loop variable");
     if (!is_ident("in")) fail_expected("'in'");
     next();
     if (is("[")) {
@@ -482,7 +499,7 @@ class Parser {
 
   StmtPtr subroutine_def() {
     auto s = make(Stmt::Kind::kSubroutineDef, next().where);
-    s->name = identifier("a subroutine name");
+    s->name = declared_name("a subroutine name");
     expect("(");
     while (!is(")")) {
       ast::Param p;
@@ -490,7 +507,7 @@ class Parser {
       if (is_ident("readonly") || is_ident("mutable") || is_ident("array")) unsupported(p.where, "array arguments");
       p.type = type_spec();
       p.is_qubit = p.type->kind == TypeSpec::Kind::kQubit;
-      p.name = identifier("an argument name");
+      p.name = declared_name("an argument name");
       s->params.push_back(p);
       if (!accept(",")) break;
     }
@@ -503,12 +520,12 @@ class Parser {
   StmtPtr gate_def(bool opaque) {
     auto s = make(Stmt::Kind::kGateDef, next().where);
     s->opaque = opaque;
-    s->name = identifier("a gate name");
+    s->name = declared_name("a gate name");
     if (accept("(")) {
       while (!is(")")) {
         ast::Param p;
         p.where = peek().where;
-        p.name = identifier("a parameter name");
+        p.name = declared_name("a parameter name");
         s->params.push_back(p);
         if (!accept(",")) break;
       }
@@ -517,7 +534,7 @@ class Parser {
     while (true) {
       ast::Param q;
       q.where = peek().where;
-      q.name = identifier("a qubit argument");
+      q.name = declared_name("a qubit argument");
       q.is_qubit = true;
       s->qubits.push_back(q);
       if (!accept(",")) break;
