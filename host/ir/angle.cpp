@@ -23,7 +23,11 @@ std::optional<Rational> Rational::make(std::int64_t num, std::int64_t den) {
 }
 
 std::optional<Rational> Rational::from_double(double value) {
-  if (!std::isfinite(value) || std::fabs(value) > 1e12) return std::nullopt;
+  if (!std::isfinite(value)) return std::nullopt;
+  // Whole numbers are exact up to 2^53 (larger doubles are integers too, but sparse).
+  if (value == std::floor(value) && std::fabs(value) <= 9007199254740992.0)
+    return Rational{static_cast<std::int64_t>(value), 1};
+  if (std::fabs(value) > 1e12) return std::nullopt;
   constexpr std::int64_t kMaxDen = std::int64_t{1} << 20;
   double scaled = value * static_cast<double>(kMaxDen);
   if (scaled != std::floor(scaled)) return std::nullopt;

@@ -17,7 +17,8 @@ struct Rational {
   std::int64_t den = 1;  // always > 0, gcd(num, den) == 1
 
   static std::optional<Rational> make(std::int64_t num, std::int64_t den);
-  /// The exact rational value of `value` when its denominator is a power of two up to 2^20.
+  /// The exact rational value of `value` when it is a whole number up to 2^53 or its
+  /// denominator is a power of two up to 2^20.
   static std::optional<Rational> from_double(double value);
   bool is_zero() const { return num == 0; }
   double to_double() const { return static_cast<double>(num) / static_cast<double>(den); }

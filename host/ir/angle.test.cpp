@@ -18,6 +18,11 @@ TEST(Rational, NormalisesSignAndCommonFactors) {
   EXPECT_FALSE(add({INT64_MAX, 1}, {1, 1}));
   EXPECT_EQ(*Rational::from_double(0.375), (Rational{3, 8}));
   EXPECT_FALSE(Rational::from_double(0.1));  // not a dyadic fraction
+  // Large whole numbers stay exact (fuzzing found -21217807818889*pi/42435615637782 read back
+  // as a plain number).
+  EXPECT_EQ(*Rational::from_double(-21217807818889.0), (Rational{-21217807818889, 1}));
+  EXPECT_EQ(Angle::from_double(-21217807818889.0).scaled(-1.0).to_string(), "21217807818889");
+  EXPECT_TRUE(Angle::pi_times({1, 1}).scaled(-21217807818889.0).is_exact());
 }
 
 TEST(Angle, ArithmeticOnMultiplesOfPiStaysExact) {
