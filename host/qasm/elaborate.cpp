@@ -289,13 +289,25 @@ class Elaborator {
     std::string ns, key;
     in >> ns >> key;
     if (ns != "qontos") return;  // other tools' pragmas do not change the program's meaning
-    std::vector<int> values;
-    int v = 0;
-    while (in >> v) values.push_back(v);
+    // The integer pragmas (qubits, initial_layout, final_layout) take non-negative integers only.
+    auto integers = [&] {
+      std::vector<int> values;
+      std::string word;
+      while (in >> word) {
+        char* end = nullptr;
+        long x = std::strtol(word.c_str(), &end, 10);
+        if (*end != '\0' || x < 0 || x > kMaxRegisterSize)
+          throw CompileError(s.where, "pragma qontos " + key + ": '" + word + "' is not a qubit index or count");
+        values.push_back(static_cast<int>(x));
+      }
+      return values;
+    };
     if (key == "qubits") {
       // Physical programs name qubits $k; this keeps the device's qubit count across a round trip.
-      if (values.size() != 1 || values[0] < 0 || values[0] > kMaxRegisterSize)
-        throw CompileError(s.where, "pragma qontos qubits needs one count");
+      std::vector<int> values = integers();
+      if (values.size() != 1) throw CompileError(s.where, "pragma qontos qubits needs one count");
+      if (!program_.qregs.empty())
+        throw CompileError(s.where, "pragma qontos qubits is for programs on physical qubits, not declared ones");
       hardware_qubits_used_ = true;
       program_.num_qubits = std::max(program_.num_qubits, values[0]);
     } else if (key == "runtime") {
@@ -311,9 +323,11 @@ class Elaborator {
         program_.vars.push_back({name, type_text(sym->type, sym->width), nullptr});
         sym->value = Value::runtime(ir::Expr::var(sym->var_id), sym->type, sym->width);
       }
-    } else if (key == "initial_layout") program_.initial_layout = values;
-    else if (key == "final_layout") program_.final_layout = values;
-    else if (key == "device") {
+    } else if (key == "initial_layout") {
+      program_.initial_layout = integers();
+    } else if (key == "final_layout") {
+      program_.final_layout = integers();
+    } else if (key == "device") {
       std::istringstream again(s.text);
       std::string a, b, name;
       again >> a >> b >> name;

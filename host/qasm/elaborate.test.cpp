@@ -260,6 +260,11 @@ TEST(Diagnostics, MalformedInputNamesItsLocation) {
   EXPECT_EQ(error_of("OPENQASM 3.0;\nqubit q;\nh q;\n"),
             "t.qasm:3:1: error: unknown gate 'h' (did you forget include \"stdgates.inc\"?)");
   EXPECT_EQ(error_of("OPENQASM 4.0;\n"), "t.qasm:1:10: error: unsupported: OpenQASM version 4.0");
+  // qontos pragmas are checked (found by fuzzing: a qubit count beside declared qubits).
+  EXPECT_EQ(error_of(std::string(kQ3) + "qubit[3] a;\n#pragma qontos qubits 4\n"),
+            "t.qasm:4:1: error: pragma qontos qubits is for programs on physical qubits, not declared ones");
+  EXPECT_EQ(error_of(std::string(kQ3) + "#pragma qontos final_layout pi/4\n"),
+            "t.qasm:3:1: error: pragma qontos final_layout: 'pi/4' is not a qubit index or count");
   // Keywords are not names (found by fuzzing: `bit[2] const;` could not be read back).
   EXPECT_EQ(error_of(std::string(kQ3) + "bit[2] const;\n"),
             "t.qasm:3:8: error: 'const' is a keyword and cannot be used as a name");
