@@ -367,6 +367,8 @@ class Elaborator {
     if (!integral(v.type)) {
       double d = v.as_double();
       if (d != std::floor(d)) throw CompileError(e.where, std::string(what) + " must be an integer");
+      if (d < 0 || d > kMaxRegisterSize)
+        throw CompileError(e.where, std::string(what) + " out of range: " + ir::format_double(d));
       v.i = static_cast<long long>(d);
     }
     if (v.i < 0 || v.i > kMaxRegisterSize)

@@ -265,6 +265,8 @@ TEST(Diagnostics, MalformedInputNamesItsLocation) {
             "t.qasm:4:1: error: pragma qontos qubits is for programs on physical qubits, not declared ones");
   EXPECT_EQ(error_of(std::string(kQ3) + "#pragma qontos final_layout pi/4\n"),
             "t.qasm:3:1: error: pragma qontos final_layout: 'pi/4' is not a qubit index or count");
+  // A huge float where a size is expected (found by fuzzing: it overflowed an integer cast).
+  EXPECT_EQ(error_of(std::string(kQ3) + "qubit[2e174] q;\n"), "t.qasm:3:7: error: register size out of range: 2e+174");
   // Keywords are not names (found by fuzzing: `bit[2] const;` could not be read back).
   EXPECT_EQ(error_of(std::string(kQ3) + "bit[2] const;\n"),
             "t.qasm:3:8: error: 'const' is a keyword and cannot be used as a name");
