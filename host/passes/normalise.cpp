@@ -81,6 +81,34 @@ class Normaliser {
         return;
       }
     }
+    // Fast path: an uncontrolled one-angle rotation or phase gate (most gates of real programs).
+    if (in.controls == 0 && in.params.size() == 1 && !in.name.empty() && in.name[0] != 'c') {
+      const bool rotation = in.name == "rz" || in.name == "rx" || in.name == "ry" || in.name == "rxx" || in.name == "rzz";
+      if (rotation || in.name == "p") {
+        Angle x = snap(in.params[0]);
+        if (rotation) {
+          if (x.wrap(1) % 2 != 0 && !in_cf) add_phase(Angle::pi_times({1, 1}));
+        } else {
+          x.wrap(1);
+        }
+        if (x.is_zero()) return;
+        if (!rotation && x.is_exact()) {
+          const ir::Rational& r = x.pi_coefficient();
+          const char* named = r == ir::Rational{1, 1}    ? "z"
+                              : r == ir::Rational{1, 2}  ? "s"
+                              : r == ir::Rational{-1, 2} ? "sdg"
+                              : r == ir::Rational{1, 4}  ? "t"
+                              : r == ir::Rational{-1, 4} ? "tdg"
+                                                          : nullptr;
+          if (named) {
+            out.push_back(Op(GateOp{named, {}, in.qubits, 0, {}, {}}, line));
+            return;
+          }
+        }
+        out.push_back(Op(GateOp{in.name, {x}, in.qubits, 0, {}, {}}, line));
+        return;
+      }
+    }
     std::vector<Angle> params;
     for (const auto& a : in.params) params.push_back(snap(a));
     ir::NamedGate c = ir::canonical_gate(in.name, params);
