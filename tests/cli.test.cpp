@@ -82,7 +82,7 @@ TEST(Cli, HashesNameEveryPassInOrder) {
     names.push_back(name);
     EXPECT_EQ(hash.size(), 64u);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"parse", "inline", "normalise", "decompose", "optimise", "layout", "route"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"parse", "inline", "normalise", "partition", "decompose", "optimise", "layout", "route", "schedule"}));
 }
 
 TEST(Cli, SameInputGivesByteIdenticalOutputAcrossRuns) {
@@ -111,7 +111,7 @@ TEST(Cli, EmittedQasm3ReadsBackToTheSameStage) {
   CliRun first = qontos("compile " + kQft + " --device superconducting-grid-16 --hashes");
   CliRun again = qontos("compile " + (scratch() / "routed.qasm").string() + " --until inline --hashes");
   ASSERT_EQ(again.code, 0) << again.err;
-  std::string route_hash = first.out.substr(first.out.rfind("route") + 10, 64);
+  std::string route_hash = first.out.substr(first.out.rfind("schedule") + 10, 64);
   std::string inline_hash = again.out.substr(again.out.find("inline") + 10, 64);
   EXPECT_EQ(route_hash, inline_hash);
 }
@@ -146,7 +146,7 @@ TEST(Cli, BadUsageIsRefusedWithExitTwo) {
   EXPECT_NE(nodev.err.find("in pass 'layout'"), std::string::npos) << nodev.err;
   CliRun big = qontos("compile - --device superconducting-grid-16", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[20];\ncx q[0],q[19];\n");
   EXPECT_EQ(big.code, 2);
-  EXPECT_EQ(big.err, "<stdin>: error: in pass 'layout': circuit needs 20 qubits; device superconducting-grid-16 has 16\n");
+  EXPECT_EQ(big.err, "<stdin>: error: in pass 'partition': circuit needs 20 qubits but the modules hold 16 in total (superconducting-grid-16: 16)\n");
 }
 
 TEST(Cli, AFailedCompileNeverTouchesAnExistingOutputFile) {

@@ -112,7 +112,7 @@ TEST_P(Corpus, CompilesRoutesRoundTripsAndIsDeterministic) {
   const device::Descriptor dev = device::load_descriptor(device_for(parsed.num_qubits), QONTOS_DEVICES_DIR);
   passes::PassContext ctx;
   ctx.device = &dev;
-  auto stages = passes::compile_source(text, path, "route", ctx);
+  auto stages = passes::compile_source(text, path, "schedule", ctx);
   ASSERT_EQ(stages.size(), passes::pass_names().size());
   check_routed(stages.back().program.ops, dev);
   EXPECT_EQ(stages.back().program.device, dev.name);
@@ -134,7 +134,7 @@ TEST_P(Corpus, CompilesRoutesRoundTripsAndIsDeterministic) {
     EXPECT_EQ(ir::content_address(back), s.hash) << rel << " stage " << s.pass << " does not round-trip";
   }
 
-  auto again = passes::compile_source(text, path, "route", ctx);
+  auto again = passes::compile_source(text, path, "schedule", ctx);
   for (std::size_t i = 0; i < stages.size(); ++i) EXPECT_EQ(again[i].hash, stages[i].hash) << stages[i].pass;
 }
 

@@ -147,7 +147,7 @@ TEST_P(CorpusEquivalence, EveryStageKeepsTheUnitary) {
   ctx.device = &grid16();
   std::vector<passes::Stage> stages;
   try {
-    stages = passes::compile_file(qasm_dir() + "/" + rel, "route", ctx);
+    stages = passes::compile_file(qasm_dir() + "/" + rel, "schedule", ctx);
   } catch (const qasm::CompileError& e) {
     // Only OpenQASM 3 specification examples may fail, for a feature the compiler does not
     // support; there is nothing to compare then.
@@ -172,7 +172,7 @@ TEST_P(CorpusEquivalence, EveryStageKeepsTheUnitary) {
     ASSERT_NO_THROW(program = testing::without_terminal_measurements(stage.program))
         << "stage " << stage.pass << " has a measured qubit that a later gate uses";
     const double tol = tolerance(std::max(inlined_gates, ir::compute_stats(program).gates));
-    if (stage.pass == "layout" || stage.pass == "route") {
+    if (stage.pass == "layout" || stage.pass == "route" || stage.pass == "schedule") {
       EXPECT_TRUE(testing::equivalent_after_layout(reference, program, tol))
           << rel << ": stage '" << stage.pass << "' does not implement the parsed circuit on the device";
     } else {

@@ -38,10 +38,10 @@ TEST_P(Modifiers, EveryStageKeepsTheUnitary) {
   passes::PassContext ctx;
   ctx.device = &dev;
   std::string src = std::string("OPENQASM 3.0;\ninclude \"stdgates.inc\";\n") + GetParam().body + "\n";
-  auto stages = passes::compile_source(src, "case.qasm", "route", ctx);
+  auto stages = passes::compile_source(src, "case.qasm", "schedule", ctx);
   const auto reference = testing::unitary_of(stages.front().program);
   for (const auto& s : stages) {
-    if (s.pass == "layout" || s.pass == "route") {
+    if (s.pass == "layout" || s.pass == "route" || s.pass == "schedule") {
       EXPECT_TRUE(testing::equivalent_after_layout(stages.front().program, s.program, 1e-8)) << s.pass;
     } else {
       // Global phase is kept exactly by every pass before layout, so compare exactly.

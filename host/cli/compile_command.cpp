@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "device/descriptor.h"
 #include "ir/emit_qasm3.h"
 #include "ir/serialise_json.h"
@@ -23,13 +24,16 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
                   "Device descriptor: a name in board/devices (e.g. superconducting-grid-16) or a path to a .json file");
   std::string passes;
   for (const auto& p : passes::pass_names()) passes += (passes.empty() ? "" : ", ") + p;
-  cmd->add_option("--until", o.until, "Stop after this pass (" + passes + "); default: route with a device, else optimise")
+  cmd->add_option("--until", o.until, "Stop after this pass (" + passes + "); default: schedule with a device, else optimise")
       ->check(CLI::IsMember(passes::pass_names()));
   cmd->add_option("--emit", o.emit, "Output format: json (canonical IR), qasm3, stats")
       ->check(CLI::IsMember({"json", "qasm3", "stats"}));
   cmd->add_option("-o,--output", o.output, "Write the output to this file instead of standard output");
   cmd->add_flag("--hashes", o.hashes, "Print each pass's name and the SHA-256 of its output");
   cmd->add_option("--seed", o.seed, "Seed for layout and routing trials");
+  cmd->add_option("--partitioner", o.partitioner, "Partitioner for the partition pass: auto, greedy, spectral, manual")
+      ->check(CLI::IsMember({"auto", "greedy", "spectral", "manual"}));
+  cmd->add_option("--map", o.map, "Qubit-to-module map (JSON) for --partitioner manual");
   cmd->add_option("--trials", o.trials, "Layout and routing trials")->check(CLI::Range(1, 1000));
   cmd->add_option("--input", o.inputs, "Value of an OpenQASM 3 input: --input theta=0.5 (repeatable)")
       ->type_name("NAME=VALUE")
@@ -40,19 +44,6 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
       });
 }
 
-namespace {
-std::string read_input(const std::string& file) {
-  std::stringstream buf;
-  if (file == "-") {
-    buf << std::cin.rdbuf();
-    return buf.str();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw passes::PassError("cannot open '" + file + "'");
-  buf << in.rdbuf();
-  return buf.str();
-}
-}  // namespace
 
 int run_compile(const CompileOptions& o) {
   try {
@@ -62,8 +53,18 @@ int run_compile(const CompileOptions& o) {
     ctx.device = dev ? &*dev : nullptr;
     ctx.seed = o.seed;
     ctx.routing_trials = o.trials;
-    std::string until = !o.until.empty() ? o.until : dev ? "route" : "optimise";
-    std::string source = read_input(o.file);
+    ctx.partitioner = o.partitioner;
+    if (!o.map.empty()) {
+      ctx.partition_map = read_text(o.map);
+      ctx.partition_map_origin = o.map;
+    }
+    std::string until = !o.until.empty() ? o.until : dev ? "schedule" : "optimise";
+    std::string source;
+    try {
+      source = read_text(o.file);
+    } catch (const std::runtime_error& e) {
+      throw passes::PassError(e.what());
+    }
     std::string path = o.file == "-" ? "<stdin>" : o.file;
     qasm::ElaborateOptions eo;
     for (const auto& kv : o.inputs) eo.inputs[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
@@ -80,28 +81,7 @@ int run_compile(const CompileOptions& o) {
       out << "pass: " << stages.back().pass << "\n" << "content_address: " << stages.back().hash << "\n";
       out << ir::format_stats(ir::compute_stats(final));
     }
-    if (o.output.empty()) {
-      std::cout << out.str();
-    } else {
-      // Write beside the target and rename, so a failed write never leaves a truncated file.
-      std::string tmp = o.output + ".tmp";
-      {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f) {
-          std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
-          return 2;
-        }
-        f << out.str();
-        if (!f.flush()) {
-          std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
-          return 2;
-        }
-      }
-      if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
-        std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
-        return 2;
-      }
-    }
+    if (!write_output(o.output, out.str())) return 2;
     return 0;
   } catch (const qasm::CompileError& e) {
     std::cerr << e.render() << "\n";

@@ -6,6 +6,10 @@
 
 #include "cli/commands.h"
 
+std::string qontos::cli::version_string() {
+  return std::string("qontos ") + QONTOS_VERSION + " (commit " + QONTOS_GIT_COMMIT + ")";
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"qontos: an open control stack for modular quantum computers"};
   app.require_subcommand(0, 1);
@@ -13,6 +17,10 @@ int main(int argc, char** argv) {
   app.add_flag("--version", version, "Print the version and git commit");
   qontos::cli::CompileOptions compile;
   qontos::cli::add_compile_command(app, compile);
+  qontos::cli::SubmitCliOptions submit;
+  qontos::cli::add_submit_command(app, submit);
+  qontos::cli::BackendsCliOptions backends;
+  qontos::cli::add_backends_command(app, backends);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -24,10 +32,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (version) {
-    std::cout << "qontos " << QONTOS_VERSION << " (commit " << QONTOS_GIT_COMMIT << ")\n";
+    std::cout << qontos::cli::version_string() << "\n";
     return 0;
   }
   if (app.got_subcommand("compile")) return qontos::cli::run_compile(compile);
+  if (app.got_subcommand("submit")) return qontos::cli::run_submit(submit);
+  if (app.got_subcommand("backends")) return qontos::cli::run_backends(backends);
   std::cout << app.help();
   return 0;
 }

@@ -36,6 +36,21 @@ class Emitter {
     if (!p_.global_phase.is_zero()) out_ += "#pragma qontos global_phase " + p_.global_phase.to_string() + "\n";
     layout("initial_layout", p_.initial_layout);
     layout("final_layout", p_.final_layout);
+    if (p_.partition) {
+      const PartitionMap& m = *p_.partition;
+      out_ += "#pragma qontos partition method=" + m.method + " cut_gates=" + std::to_string(m.cut_gates) + " modules=";
+      for (std::size_t i = 0; i < m.module_names.size(); ++i)
+        out_ += (i ? "," : "") + m.module_names[i] + ":" + std::to_string(m.capacities[i]);
+      out_ += " map=";
+      for (std::size_t i = 0; i < m.module_of_qubit.size(); ++i) out_ += (i ? "," : "") + std::to_string(m.module_of_qubit[i]);
+      out_ += "\n";
+    }
+    if (p_.schedule) {
+      out_ += "#pragma qontos schedule duration_ns=" + format_double(p_.schedule->duration_ns) + " start_ns=";
+      for (std::size_t i = 0; i < p_.schedule->start_ns.size(); ++i)
+        out_ += (i ? "," : "") + format_double(p_.schedule->start_ns[i]);
+      out_ += "\n";
+    }
     for (const auto& r : p_.qregs) out_ += "qubit[" + std::to_string(r.size) + "] " + r.name + ";\n";
     for (const auto& r : p_.cregs) out_ += "bit[" + std::to_string(r.size) + "] " + r.name + ";\n";
     for (const auto& v : p_.vars) out_ += v.type + " " + v.name + ";\n#pragma qontos runtime " + v.name + "\n";

@@ -21,6 +21,8 @@ Program copy_without_ops(const Program& p) {
   out.initial_layout = p.initial_layout;
   out.final_layout = p.final_layout;
   out.device = p.device;
+  out.partition = p.partition;
+  out.schedule = p.schedule;
   return out;
 }
 

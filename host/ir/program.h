@@ -3,6 +3,7 @@
 // Every pass consumes and produces a Program; `serialise_json` gives its canonical form.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -101,6 +102,24 @@ struct GateDefinition {
   bool opaque = false;
 };
 
+/// The `partition` pass's assignment of logical qubits to a device's modules.
+struct PartitionMap {
+  std::string method;                     // greedy, spectral or manual
+  std::vector<std::string> module_names;  // in the device's order
+  std::vector<int> capacities;            // qubits each module holds
+  std::vector<int> module_of_qubit;       // logical qubit -> module index
+  long long cut_gates = 0;                // Bell pairs the assignment needs (multi-qubit gates across modules)
+  friend bool operator==(const PartitionMap&, const PartitionMap&) = default;
+};
+
+/// The `schedule` pass's timeline: when each top-level op starts on the device (as soon as its
+/// qubits are free, with the descriptor's durations) and when the last one ends.
+struct Timeline {
+  double duration_ns = 0;
+  std::vector<double> start_ns;  // one per top-level op
+  friend bool operator==(const Timeline&, const Timeline&) = default;
+};
+
 struct Program {
   int num_qubits = 0;
   int num_clbits = 0;
@@ -115,6 +134,8 @@ struct Program {
   std::vector<int> initial_layout;
   std::vector<int> final_layout;
   std::string device;  // descriptor name once a device-specific pass has run
+  std::optional<PartitionMap> partition;  // set by `partition`
+  std::optional<Timeline> schedule;       // set by `schedule`
 };
 
 /// A copy of everything but the operations (passes that rebuild the op list start from it).

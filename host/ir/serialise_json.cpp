@@ -32,9 +32,32 @@ class Writer {
     ints(p.initial_layout);
     out_ += ",\"ops\":";
     ops(p.ops);
+    if (p.partition) {
+      const PartitionMap& m = *p.partition;
+      out_ += ",\"partition\":{\"cut_gates\":" + std::to_string(m.cut_gates) + ",\"method\":";
+      string(m.method);
+      out_ += ",\"module_of_qubit\":";
+      ints(m.module_of_qubit);
+      out_ += ",\"modules\":[";
+      for (std::size_t i = 0; i < m.module_names.size(); ++i) {
+        if (i) out_ += ',';
+        out_ += "{\"capacity\":" + std::to_string(m.capacities[i]) + ",\"name\":";
+        string(m.module_names[i]);
+        out_ += '}';
+      }
+      out_ += "]}";
+    }
     out_ += ",\"qregs\":";
     registers(p.qregs);
     out_ += ",\"qubits\":" + std::to_string(p.num_qubits);
+    if (p.schedule) {
+      out_ += ",\"schedule\":{\"duration_ns\":" + format_double(p.schedule->duration_ns) + ",\"start_ns\":[";
+      for (std::size_t i = 0; i < p.schedule->start_ns.size(); ++i) {
+        if (i) out_ += ',';
+        out_ += format_double(p.schedule->start_ns[i]);
+      }
+      out_ += "]}";
+    }
     out_ += ",\"vars\":[";
     for (std::size_t i = 0; i < p.vars.size(); ++i) {
       if (i) out_ += ',';

@@ -2,7 +2,7 @@
 // program onto physical qubits. It sets initial_layout (logical -> physical, every logical
 // qubit gets a home even when unused) and final_layout (= initial_layout; `route` updates it),
 // relabels every qubit operand (if/while bodies included) to its physical index, sets
-// num_qubits to the device's qubit count, clears the quantum registers (physical qubits print
+// num_qubits to the device's qubit count (on an all-to-all device it keeps the program's own), clears the quantum registers (physical qubits print
 // as "$k") and records the device name. Gates and their order are unchanged.
 //
 // The placement follows SABRE (Li, Ding, Xie 2019): from ctx.routing_trials seeded random
@@ -14,7 +14,10 @@
 // candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
 // the SWAP count this pass chose for. On an all-to-all device the layout is the trivial one and
 // gates on any number of qubits are accepted; elsewhere a gate on more than two qubits is
-// refused (decompose must run first).
+// refused (decompose must run first). On a multi-module device the program's partition
+// (from the `partition` pass) fixes each qubit's module, and the placement within each module
+// starts nearest the photonic link; SABRE's layout search is not used there, so the starting
+// placement honours the partition (routing's SWAPs may still carry a qubit across the link).
 #include <algorithm>
 #include <limits>
 #include <numeric>
@@ -78,11 +81,58 @@ std::vector<int> greedy_layout(const ir::Program& in, const sabre::Device& dev) 
   return layout;
 }
 
+/// On a multi-module device the partition decides which module each logical qubit lives in:
+/// module k's qubits take module k's physical qubits, nearest the link first (they are the
+/// ones most likely to talk across it), in order of logical index.
+std::vector<int> partition_layout(const ir::Program& in, const sabre::Device& dev) {
+  const device::Descriptor& d = *dev.descriptor;
+  const ir::PartitionMap& map = *in.partition;
+  const int n_phys = d.num_qubits;
+  std::vector<int> layout(static_cast<std::size_t>(n_phys), -1);
+  std::vector<bool> used(static_cast<std::size_t>(n_phys), false);
+  for (std::size_t k = 0; k < d.modules.size(); ++k) {
+    const device::Module& module = d.modules[k];
+    int anchor = module.qubits.front();
+    for (const auto& link : d.links)
+      for (auto [a, b] : link.qubit_pairs) {
+        if (std::find(module.qubits.begin(), module.qubits.end(), a) != module.qubits.end()) anchor = a;
+        if (std::find(module.qubits.begin(), module.qubits.end(), b) != module.qubits.end()) anchor = b;
+      }
+    std::vector<int> order = module.qubits;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int x, int y) { return dev.distance(anchor, x) < dev.distance(anchor, y); });
+    std::size_t next = 0;
+    for (int q = 0; q < in.num_qubits; ++q) {
+      if (map.module_of_qubit[static_cast<std::size_t>(q)] != static_cast<int>(k)) continue;
+      if (next >= order.size())
+        throw PassError("layout: module " + module.name + " has fewer qubits than the partition assigns to it");
+      layout[static_cast<std::size_t>(q)] = order[next];
+      used[static_cast<std::size_t>(order[next++])] = true;
+    }
+  }
+  int next_free = 0;
+  for (int& p : layout) {
+    if (p >= 0) continue;
+    while (used[static_cast<std::size_t>(next_free)]) ++next_free;
+    p = next_free;
+    used[static_cast<std::size_t>(next_free)] = true;
+  }
+  return layout;
+}
+
+bool follows_partition(const ir::Program& in, const device::Descriptor& d) {
+  if (!in.partition || d.modules.size() < 2 || in.partition->module_names.size() != d.modules.size()) return false;
+  for (std::size_t k = 0; k < d.modules.size(); ++k)
+    if (in.partition->module_names[k] != d.modules[k].name) return false;
+  return static_cast<int>(in.partition->module_of_qubit.size()) == in.num_qubits;
+}
+
 std::vector<int> choose_layout(const ir::Program& in, const sabre::Device& dev, const PassContext& ctx) {
   const int n_phys = dev.descriptor->num_qubits;
   std::vector<int> identity(static_cast<std::size_t>(n_phys));
   std::iota(identity.begin(), identity.end(), 0);
   if (dev.descriptor->all_to_all || in.num_qubits == 0) return identity;
+  if (follows_partition(in, *dev.descriptor)) return partition_layout(in, dev);
 
   const sabre::Block forward = sabre::prepare(in.ops, n_phys, false);
   const sabre::Block backward = sabre::prepare(in.ops, n_phys, true);
@@ -132,15 +182,20 @@ ir::Program run_layout(const ir::Program& in, const PassContext& ctx) {
   if (!in.initial_layout.empty())
     throw PassError("layout: program is already laid out" + (in.device.empty() ? std::string() : " for device " + in.device));
   sabre::check_routable(in, "layout", desc.all_to_all);
-  const sabre::Device dev(desc);
-  if (!dev.distance.connected()) throw PassError("layout: device " + desc.name + " has a disconnected coupling map");
-
-  const std::vector<int> placement = choose_layout(in, dev, ctx);
+  std::vector<int> placement(static_cast<std::size_t>(desc.num_qubits));
+  std::iota(placement.begin(), placement.end(), 0);
+  if (!desc.all_to_all) {  // an all-to-all device needs no distances (and has n^2 of them)
+    const sabre::Device dev(desc);
+    if (!dev.distance.connected()) throw PassError("layout: device " + desc.name + " has a disconnected coupling map");
+    placement = choose_layout(in, dev, ctx);
+  }
   ir::Program out = ir::copy_without_ops(in);
   out.initial_layout.assign(placement.begin(), placement.begin() + in.num_qubits);
   out.final_layout = out.initial_layout;
   out.ops = sabre::relabel(in.ops, placement);
-  out.num_qubits = desc.num_qubits;
+  // On an all-to-all device physical qubit k is logical qubit k; the program keeps its own
+  // width, so a simulator never allocates qubits the circuit does not use.
+  out.num_qubits = desc.all_to_all ? in.num_qubits : desc.num_qubits;
   out.qregs.clear();
   out.device = desc.name;
   return out;

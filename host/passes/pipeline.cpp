@@ -22,31 +22,53 @@ ir::Program lower_swaps(ir::Program p, const PassContext& ctx) {
 }  // namespace
 
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names = {"parse", "inline", "normalise", "decompose", "optimise", "layout", "route"};
+  static const std::vector<std::string> names = {"parse",    "inline", "normalise", "partition", "decompose",
+                                                 "optimise", "layout", "route",     "schedule"};
   return names;
 }
 
 ir::Program run_parse(const std::string& source, const std::string& path) { return qasm::elaborate_source(source, path); }
 
-std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
-                                  const PassContext& ctx, const qasm::ElaborateOptions& options) {
+namespace {
+using PassFn = ir::Program (*)(const ir::Program&, const PassContext&);
+const PassFn kPasses[] = {nullptr,      run_inline, run_normalise, run_partition, run_decompose,
+                          run_optimise, run_layout, run_route,     run_schedule};
+
+std::size_t index_of(const std::string& pass) {
   const auto& names = pass_names();
-  auto last = std::find(names.begin(), names.end(), until);
-  if (last == names.end()) throw PassError("unknown pass '" + until + "'");
-  using PassFn = ir::Program (*)(const ir::Program&, const PassContext&);
-  static const PassFn fns[] = {nullptr, run_inline, run_normalise, run_decompose, run_optimise, run_layout, run_route};
-  std::vector<Stage> stages;
-  ir::Program p = qasm::elaborate_source(source, path, options);
-  stages.push_back({"parse", p, ir::content_address(p)});
-  for (std::size_t i = 1; names.begin() + static_cast<long>(i) <= last; ++i) {
+  auto it = std::find(names.begin(), names.end(), pass);
+  if (it == names.end()) throw PassError("unknown pass '" + pass + "'");
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+void run_range(ir::Program p, std::size_t first, std::size_t last, const PassContext& ctx, std::vector<Stage>& stages) {
+  const auto& names = pass_names();
+  for (std::size_t i = first; i <= last; ++i) {
     try {
-      p = fns[i](p, ctx);
+      p = kPasses[i](p, ctx);
       if (names[i] == "route") p = lower_swaps(std::move(p), ctx);
     } catch (const PassError& e) {
       throw PassError("in pass '" + names[i] + "': " + e.what());
     }
     stages.push_back({names[i], p, ir::content_address(p)});
   }
+}
+}  // namespace
+
+std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
+                                  const PassContext& ctx, const qasm::ElaborateOptions& options) {
+  const std::size_t last = index_of(until);
+  std::vector<Stage> stages;
+  ir::Program p = qasm::elaborate_source(source, path, options);
+  stages.push_back({"parse", p, ir::content_address(p)});
+  run_range(std::move(p), 1, last, ctx, stages);
+  return stages;
+}
+
+std::vector<Stage> run_passes(const ir::Program& program, const std::string& after, const std::string& until,
+                              const PassContext& ctx) {
+  std::vector<Stage> stages;
+  run_range(program, index_of(after) + 1, index_of(until), ctx, stages);
   return stages;
 }
 

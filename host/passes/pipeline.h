@@ -12,7 +12,7 @@
 
 namespace qontos::passes {
 
-/// parse, inline, normalise, decompose, optimise, layout, route.
+/// parse, inline, normalise, partition, decompose, optimise, layout, route, schedule.
 const std::vector<std::string>& pass_names();
 
 struct Stage {
@@ -31,6 +31,10 @@ ir::Program run_parse(const std::string& source, const std::string& path);
 /// gate and `layout`/`route` are refused with a PassError. A PassError names the failing pass.
 std::vector<Stage> compile_source(const std::string& source, const std::string& path, const std::string& until,
                                   const PassContext& ctx, const qasm::ElaborateOptions& options = {});
+/// Runs the passes after `after` up to and including `until` on a program that has been
+/// through `after` already (e.g. a part of a split circuit taken from its `normalise` stage).
+std::vector<Stage> run_passes(const ir::Program& program, const std::string& after, const std::string& until,
+                              const PassContext& ctx);
 std::vector<Stage> compile_file(const std::string& path, const std::string& until, const PassContext& ctx);
 
 }  // namespace qontos::passes

@@ -27,7 +27,7 @@ ir::Program run_route(const ir::Program& in, const PassContext& ctx) {
   if (in.initial_layout.empty()) throw PassError("route: the program has no layout; layout must run first");
   if (in.device != desc.name)
     throw PassError("route: the program was laid out for device " + in.device + ", not " + desc.name);
-  if (in.num_qubits != desc.num_qubits)
+  if (desc.all_to_all ? in.num_qubits > desc.num_qubits : in.num_qubits != desc.num_qubits)
     throw PassError("route: the program has " + std::to_string(in.num_qubits) + " qubits but device " + desc.name +
                     " has " + std::to_string(desc.num_qubits));
   sabre::check_routable(in, "route", desc.all_to_all);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <numbers>
 #include <set>
 #include <sstream>
@@ -332,6 +333,62 @@ class Elaborator {
       std::string a, b, name;
       again >> a >> b >> name;
       program_.device = name;
+    } else if (key == "partition" || key == "schedule") {
+      // key=value fields written by --emit qasm3 after the partition / schedule passes.
+      std::map<std::string, std::string> fields;
+      std::string word;
+      while (in >> word) {
+        const auto eq = word.find('=');
+        if (eq == std::string::npos || eq == 0) throw CompileError(s.where, "pragma qontos " + key + ": expected name=value, got '" + word + "'");
+        fields[word.substr(0, eq)] = word.substr(eq + 1);
+      }
+      auto field = [&](const std::string& name) -> const std::string& {
+        auto it = fields.find(name);
+        if (it == fields.end()) throw CompileError(s.where, "pragma qontos " + key + " needs " + name + "=");
+        return it->second;
+      };
+      auto split = [](const std::string& text) {
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        while (!text.empty() && start <= text.size()) {
+          const auto comma = text.find(',', start);
+          parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+        return parts;
+      };
+      auto number = [&](const std::string& text, bool integral) {
+        char* end = nullptr;
+        const double x = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !std::isfinite(x) || x < 0 || (integral && (x != std::floor(x) || x > 1e15)))
+          throw CompileError(s.where, "pragma qontos " + key + ": '" + text + "' is not a valid number");
+        return x;
+      };
+      if (key == "partition") {
+        ir::PartitionMap m;
+        m.method = field("method");
+        m.cut_gates = static_cast<long long>(number(field("cut_gates"), true));
+        for (const auto& module : split(field("modules"))) {
+          const auto colon = module.rfind(':');
+          if (colon == std::string::npos || colon == 0)
+            throw CompileError(s.where, "pragma qontos partition: module '" + module + "' is not name:capacity");
+          m.module_names.push_back(module.substr(0, colon));
+          m.capacities.push_back(static_cast<int>(std::min<double>(number(module.substr(colon + 1), true), kMaxRegisterSize)));
+        }
+        for (const auto& x : split(field("map"))) {
+          const double v = number(x, true);
+          if (v >= static_cast<double>(m.module_names.size()))
+            throw CompileError(s.where, "pragma qontos partition: module index " + x + " out of range");
+          m.module_of_qubit.push_back(static_cast<int>(v));
+        }
+        program_.partition = std::move(m);
+      } else {
+        ir::Timeline t;
+        t.duration_ns = number(field("duration_ns"), false);
+        for (const auto& x : split(field("start_ns"))) t.start_ns.push_back(number(x, false));
+        program_.schedule = std::move(t);
+      }
     } else if (key == "global_phase") {
       program_.global_phase = evaluate_text(s.text.substr(s.text.find("global_phase") + 12), s.where).as_angle();
     } else {

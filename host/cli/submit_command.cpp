@@ -1,0 +1,176 @@
+// `qontos submit`: runs a circuit end to end (compile, split, score backends, run, aggregate)
+// and prints the counts, the chosen backends and the timings, or the result document (--json).
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "backends/registry.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "device/descriptor.h"
+#include "exec/runtime.h"
+#include "passes/pipeline.h"
+#include "qasm/diagnostic.h"
+#include "simulate/statevector_run.h"
+
+namespace qontos::cli {
+
+void add_submit_command(CLI::App& app, SubmitCliOptions& o) {
+  CLI::App* cmd = app.add_subcommand("submit", "Run a circuit on the best backend (or one you name) and print the counts");
+  cmd->add_option("FILE", o.file, "OpenQASM 2 or 3 source file ('-' reads standard input)")->required();
+  cmd->add_option("--shots", o.shots, "Number of shots")->check(CLI::Range(1LL, 100000000LL));
+  cmd->add_option("--backend", o.backend, "auto (scored) or a backend name from 'qontos backends'");
+  cmd->add_option("--device", o.device, "Run on the noisy twin of this device (name in board/devices or a .json path)");
+  cmd->add_option("--seed", o.seed, "Seed: the same seed gives the same counts");
+  cmd->add_option("--partitioner", o.partitioner, "auto, greedy, spectral or manual (with --map)")
+      ->check(CLI::IsMember({"auto", "greedy", "spectral", "manual"}));
+  cmd->add_option("--map", o.map, "Qubit-to-module map (JSON) for --partitioner manual");
+  cmd->add_option("--weights", o.weights, "Scoring weights: fidelity=..,queue=..,cost=..,capacity=..");
+  cmd->add_flag("--json", o.json, "Print the result document (JSON) instead of the summary");
+  cmd->add_option("-o,--output", o.output, "Also write the result document to this file");
+  cmd->add_flag("--per-shot", o.per_shot, "Keep every shot's bitstring in the result document");
+  cmd->add_option("--precision", o.precision, "Statevector precision: double or single")
+      ->check(CLI::IsMember({"double", "single"}));
+  cmd->add_option("--statevector", o.statevector,
+                  "Write the final state of a measurement-free circuit: 2^n raw little-endian complex128 "
+                  "(complex64 with --precision single) amplitudes, index bit k = qubit k");
+  cmd->add_option("--calibration", o.calibration, "Calibration record (JSON) for the twin of its device");
+  cmd->add_flag("!--no-progress", o.progress, "Never draw the progress bar");
+}
+
+namespace {
+
+// A progress bar on stderr, only on a terminal and only once a run has taken a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)), start_(Clock::now()) {}
+  ~ProgressBar() { finish(); }
+  void update(double fraction) {
+    if (!enabled_ || std::chrono::duration<double>(Clock::now() - start_).count() < 1.0) return;
+    const int width = 40, filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "\r[%s%s] %3d%%", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), static_cast<int>(fraction * 100));
+    drawn_ = true;
+  }
+  void finish() {
+    if (drawn_) std::fprintf(stderr, "\r%60s\r", "");
+    drawn_ = false;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  Clock::time_point start_;
+  bool drawn_ = false;
+};
+
+std::string summary(const exec::RunOutcome& r) {
+  std::ostringstream out;
+  const auto& j = r.result;
+  out << "counts (" << j["shots"].get<long long>() << " shots, most frequent first):\n";
+  const std::size_t shown = std::min<std::size_t>(r.counts_by_frequency.size(), 16);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& [bits, n] = r.counts_by_frequency[i];
+    out << "  " << (bits.empty() ? "(no bits)" : bits) << "  " << n << "\n";
+  }
+  if (r.counts_by_frequency.size() > shown)
+    out << "  ... " << r.counts_by_frequency.size() - shown << " more outcomes (--json for all)\n";
+  const auto& parts = j["plan"]["parts"];
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto& p = parts[k];
+    out << (parts.size() > 1 ? "part " + std::to_string(k) + " (qubits " + p["qubits"].dump() + ")" : std::string("backend"))
+        << ": " << p["backend"].get<std::string>();
+    for (const auto& c : p["candidates"])
+      if (c["backend"] == p["backend"]) out << " (score " << std::fixed << std::setprecision(3) << c["total"].get<double>() << ")";
+    const auto& details = j["backends"][k]["details"];
+    if (details.contains("bell_pairs") && details["bell_pairs"] != "0")
+      out << ", Bell pairs " << details["bell_pairs"].get<std::string>();
+    out << ", " << j["backends"][k]["method"].get<std::string>() << "\n";
+  }
+  const auto& t = j["timings"];
+  out << std::fixed << std::setprecision(3) << "timings: compile " << t["compile_s"].get<double>() * 1e3
+      << " ms, schedule " << t["schedule_s"].get<double>() * 1e3 << " ms, run " << t["run_s"].get<double>() * 1e3
+      << " ms, aggregate " << t["aggregate_s"].get<double>() * 1e3 << " ms, total " << t["total_s"].get<double>() * 1e3
+      << " ms\n";
+  return out.str();
+}
+
+}  // namespace
+
+int run_submit(const SubmitCliOptions& o) {
+  const std::string path = o.file == "-" ? "<stdin>" : o.file;
+  try {
+    exec::SubmitOptions so;
+    so.shots = o.shots;
+    so.seed = o.seed;
+    so.backend = o.backend;
+    so.device = o.device;
+    so.partitioner = o.partitioner;
+    if (!o.map.empty()) {
+      so.map_json = read_text(o.map);
+      so.map_origin = o.map;
+    }
+    if (!o.weights.empty()) so.weights = exec::Weights::parse(o.weights);
+    so.keep_shots = o.per_shot;
+    so.compiler_version = version_string();
+    backends::RegistryOptions ro;
+    ro.single_precision = o.precision == "single";
+    if (!o.calibration.empty()) {
+      ro.calibration_json = read_text(o.calibration);
+      ro.calibration_origin = o.calibration;
+    }
+    const std::string devices = device::default_devices_dir();
+    backends::BackendRegistry registry =
+        backends::BackendRegistry::load(backends::BackendRegistry::default_path(devices), devices, ro);
+    const std::string source = read_text(o.file);
+
+    if (!o.statevector.empty()) {
+      const auto stages = passes::compile_source(source, path, "normalise", {});
+      simulate::StatevectorOptions sv;
+      sv.single_precision = ro.single_precision;
+      std::string bytes;
+      try {
+        bytes = simulate::final_state_bytes(stages.back().program, sv);
+      } catch (const std::runtime_error& e) {
+        throw exec::ExecFailure({exec::ErrorKind::kUnsupported, std::string("--statevector: ") + e.what()});
+      }
+      if (!write_output(o.statevector, bytes)) return 2;
+    }
+
+    ProgressBar bar(o.progress && !o.json);
+    so.progress = [&bar](double f) { bar.update(f); };
+    exec::RunOutcome r = exec::submit_source(source, path, so, registry);
+    bar.finish();
+    const std::string document = r.result.dump(2) + "\n";
+    if (!o.output.empty() && !write_output(o.output, document)) return 2;
+    std::cout << (o.json ? document : summary(r));
+    return 0;
+  } catch (const qasm::CompileError& e) {
+    std::cerr << e.render() << "\n";
+    return 2;
+  } catch (const passes::PassError& e) {
+    std::cerr << path << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const exec::ExecFailure& e) {
+    std::cerr << path << ": error: " << exec::to_string(e.error.kind) << ": " << e.error.message << "\n";
+    const bool caller = e.error.kind == exec::ErrorKind::kValidation || e.error.kind == exec::ErrorKind::kCapacity ||
+                        e.error.kind == exec::ErrorKind::kUnsupported;
+    return caller ? 2 : 1;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::runtime_error& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "qontos: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace qontos::cli
