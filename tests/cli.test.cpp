@@ -1,6 +1,8 @@
 // The `qontos` command as a user runs it: exit codes, diagnostics, output files, determinism.
 #include <gtest/gtest.h>
 
+#include "support/cli_runner.h"
+
 #include <sys/wait.h>
 
 #include <array>
@@ -12,49 +14,11 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path scratch() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("qontos-cli-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-CliRun qontos(const std::string& args, const std::string& stdin_text = "") {
-  static int n = 0;
-  fs::path out = scratch() / ("out" + std::to_string(n));
-  fs::path err = scratch() / ("err" + std::to_string(n));
-  fs::path in = scratch() / ("in" + std::to_string(n++));
-  std::ofstream(in) << stdin_text;
-  std::string cmd = std::string(QONTOS_CLI) + " " + args + " <" + in.string() + " >" + out.string() + " 2>" + err.string();
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-fs::path write(const std::string& name, const std::string& text) {
-  fs::path p = scratch() / name;
-  std::ofstream(p) << text;
-  return p;
-}
+using qontos::testing::CliRun;
+using qontos::testing::qontos;
+using qontos::testing::scratch;
+using qontos::testing::slurp;
+using qontos::testing::write;
 
 const std::string kQft = std::string(QONTOS_CORPUS_DIR) + "/qasm/qasmbench/small/qft_n4/qft_n4.qasm";
 

@@ -102,27 +102,35 @@ Eigen::VectorXd top_eigenvector(Op& op, Eigen::Index n, int max_restarts) {
   return eigs.eigenvectors().col(0);
 }
 
-/// Local index of global vertex v in the sorted `vertices`, or -1.
-int local(const std::vector<int>& vertices, int v) {
-  const auto it = std::lower_bound(vertices.begin(), vertices.end(), v);
-  return it != vertices.end() && *it == v ? static_cast<int>(it - vertices.begin()) : -1;
-}
+/// Global vertex -> its position in `vertices`, or -1. An array rather than a binary search,
+/// because the lookup sits in the innermost loops.
+class LocalIndex {
+ public:
+  LocalIndex(const InteractionGraph& g, const std::vector<int>& vertices)
+      : of_(static_cast<std::size_t>(g.num_vertices), -1) {
+    for (std::size_t i = 0; i < vertices.size(); ++i) of_[static_cast<std::size_t>(vertices[i])] = static_cast<int>(i);
+  }
+  int operator()(int v) const { return of_[static_cast<std::size_t>(v)]; }
+
+ private:
+  std::vector<int> of_;
+};
 
 /// Calls f(i, j, w) for every edge of the induced subgraph in both directions (local indices).
 template <typename F>
-void for_each_local_edge(const InteractionGraph& g, const std::vector<int>& vertices, F&& f) {
+void for_each_local_edge(const InteractionGraph& g, const std::vector<int>& vertices, const LocalIndex& local, F&& f) {
   for (std::size_t i = 0; i < vertices.size(); ++i) {
     const auto v = static_cast<std::size_t>(vertices[i]);
     for (auto e = static_cast<std::size_t>(g.offsets[v]); e < static_cast<std::size_t>(g.offsets[v + 1]); ++e)
-      if (const int j = local(vertices, g.neighbours[e]); j >= 0)
+      if (const int j = local(g.neighbours[e]); j >= 0)
         f(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j), static_cast<double>(g.weights[e]));
   }
 }
 
-Eigen::VectorXd dense_fiedler(const InteractionGraph& g, const std::vector<int>& vertices) {
+Eigen::VectorXd dense_fiedler(const InteractionGraph& g, const std::vector<int>& vertices, const LocalIndex& local) {
   const auto n = static_cast<Eigen::Index>(vertices.size());
   Eigen::MatrixXd lap = Eigen::MatrixXd::Zero(n, n);
-  for_each_local_edge(g, vertices, [&](Eigen::Index i, Eigen::Index j, double w) {
+  for_each_local_edge(g, vertices, local, [&](Eigen::Index i, Eigen::Index j, double w) {
     lap(i, j) -= w;
     lap(i, i) += w;
   });
@@ -132,11 +140,12 @@ Eigen::VectorXd dense_fiedler(const InteractionGraph& g, const std::vector<int>&
 }
 
 /// Spectra's answer, or an empty vector when the operators tried fail.
-Eigen::VectorXd spectra_fiedler(const InteractionGraph& g, const std::vector<int>& vertices, EigenSolver solver) {
+Eigen::VectorXd spectra_fiedler(const InteractionGraph& g, const std::vector<int>& vertices, const LocalIndex& local,
+                                EigenSolver solver) {
   const auto n = static_cast<Eigen::Index>(vertices.size());
   std::vector<Eigen::Triplet<double>> triplets;
   Eigen::VectorXd degree = Eigen::VectorXd::Zero(n);
-  for_each_local_edge(g, vertices, [&](Eigen::Index i, Eigen::Index j, double w) {
+  for_each_local_edge(g, vertices, local, [&](Eigen::Index i, Eigen::Index j, double w) {
     triplets.emplace_back(i, j, -w);
     degree(i) += w;
   });
@@ -164,7 +173,7 @@ Eigen::VectorXd spectra_fiedler(const InteractionGraph& g, const std::vector<int
 
 /// Last resort for huge graphs on which Spectra failed: breadth-first distance from the first
 /// vertex, which orders vertices along the graph much as the Fiedler vector does on paths.
-Eigen::VectorXd bfs_ramp(const InteractionGraph& g, const std::vector<int>& vertices) {
+Eigen::VectorXd bfs_ramp(const InteractionGraph& g, const std::vector<int>& vertices, const LocalIndex& local) {
   const auto n = static_cast<Eigen::Index>(vertices.size());
   Eigen::VectorXd dist = Eigen::VectorXd::Constant(n, -1);
   std::vector<Eigen::Index> queue{0};
@@ -173,7 +182,7 @@ Eigen::VectorXd bfs_ramp(const InteractionGraph& g, const std::vector<int>& vert
     const Eigen::Index i = queue[head];
     const auto v = static_cast<std::size_t>(vertices[static_cast<std::size_t>(i)]);
     for (auto e = static_cast<std::size_t>(g.offsets[v]); e < static_cast<std::size_t>(g.offsets[v + 1]); ++e)
-      if (const int j = local(vertices, g.neighbours[e]); j >= 0 && dist(j) < 0) {
+      if (const int j = local(g.neighbours[e]); j >= 0 && dist(j) < 0) {
         dist(j) = dist(i) + 1;
         queue.push_back(j);
       }
@@ -187,10 +196,11 @@ Eigen::VectorXd bfs_ramp(const InteractionGraph& g, const std::vector<int>& vert
 std::vector<double> fiedler_vector(const InteractionGraph& g, const std::vector<int>& vertices, EigenSolver solver) {
   if (vertices.size() < 2) throw std::invalid_argument("fiedler_vector: needs at least 2 vertices");
   const int n = static_cast<int>(vertices.size());
+  const LocalIndex local(g, vertices);
   Eigen::VectorXd v;
   if (n >= 3 && solver != EigenSolver::kDense && (solver != EigenSolver::kAuto || n >= kDenseBelow))
-    v = spectra_fiedler(g, vertices, solver == EigenSolver::kAuto ? EigenSolver::kSpectra : solver);
-  if (v.size() == 0) v = n <= kDenseFallbackMax ? dense_fiedler(g, vertices) : bfs_ramp(g, vertices);
+    v = spectra_fiedler(g, vertices, local, solver == EigenSolver::kAuto ? EigenSolver::kSpectra : solver);
+  if (v.size() == 0) v = n <= kDenseFallbackMax ? dense_fiedler(g, vertices, local) : bfs_ramp(g, vertices, local);
 
   // Canonical form: unit norm, the first clearly non-zero entry negative, values on a 1e-9 grid.
   v.normalize();

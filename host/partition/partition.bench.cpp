@@ -182,7 +182,7 @@ const bool registered = [] {
       }
       // Random circuits, 4 two-qubit gates per qubit: the scaling that sets the `auto` threshold.
       for (const int reach : {0, 3})
-        for (const int n : {100, 300, 1000, 3000, 10000, 30000})
+        for (const int n : {100, 300, 1000, 3000, 10000, 30000, 60000})
           benchmark::RegisterBenchmark(
               (std::string(reach ? "Partition_Local" : "Partition_Random") + "/n" + std::to_string(n) + "/k" +
                std::to_string(k) + "/" + method)

@@ -304,11 +304,11 @@ TEST(PartitionDevice, ModulesOfDescriptor) {
   EXPECT_EQ(f[0].capacity, 7);
 }
 
-TEST(PartitionAuto, SpectralUpTo50000EdgesThenGreedy) {
+TEST(PartitionAuto, SpectralUpTo150000EdgesThenGreedy) {
   EXPECT_EQ(choose_method(chain(30), slots({15, 15})), "spectral");
   EXPECT_EQ(partition(chain(30), slots({15, 15}), "auto").method, "spectral");
-  EXPECT_EQ(choose_method(chain(50'001), slots({25'001, 25'000})), "spectral");  // 50,000 edges
-  EXPECT_EQ(choose_method(chain(50'002), slots({25'001, 25'001})), "greedy");
+  EXPECT_EQ(choose_method(chain(150'001), slots({150'001})), "spectral");  // 150,000 edges
+  EXPECT_EQ(choose_method(chain(150'002), slots({150'002})), "greedy");
   // Many gates on few pairs: the distinct edges count, not the gates.
   ir::Program deep = program(3);
   for (int k = 0; k < 60'000; ++k) deep.ops.push_back(gate("ccx", {0, 1, 2}, 2));
