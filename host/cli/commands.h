@@ -40,6 +40,7 @@ struct SubmitCliOptions {
   std::string statevector;  // write the final state here
   std::string calibration;
   bool progress = true;
+  bool explain = false;
 };
 
 struct BackendsCliOptions {

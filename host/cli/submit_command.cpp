@@ -41,6 +41,7 @@ void add_submit_command(CLI::App& app, SubmitCliOptions& o) {
                   "(complex64 with --precision single) amplitudes, index bit k = qubit k");
   cmd->add_option("--calibration", o.calibration, "Calibration record (JSON) for the twin of its device");
   cmd->add_flag("!--no-progress", o.progress, "Never draw the progress bar");
+  cmd->add_flag("--explain", o.explain, "Also print every stage: pass hashes, partition and each candidate's scores");
 }
 
 namespace {
@@ -68,6 +69,45 @@ class ProgressBar {
   Clock::time_point start_;
   bool drawn_ = false;
 };
+
+std::string explain(const exec::RunOutcome& r) {
+  std::ostringstream out;
+  const auto& j = r.result;
+  out << "circuit: " << j["circuit"]["path"].get<std::string>() << " (" << j["circuit"]["qubits"] << " qubits, "
+      << j["circuit"]["clbits"] << " bits)\n";
+  auto passes = [&](const nlohmann::ordered_json& list, const char* indent) {
+    for (const auto& p : list)
+      out << indent << std::left << std::setw(10) << p["name"].get<std::string>() << " " << p["hash"].get<std::string>()
+          << "\n";
+  };
+  out << "passes (SHA-256 of each pass's output):\n";
+  passes(j["plan"]["passes"], "  ");
+  const auto& parts = j["plan"]["parts"];
+  out << (parts.size() > 1 ? std::to_string(parts.size()) + " independent parts (no gate joins them):\n" : std::string());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto& p = parts[k];
+    if (parts.size() > 1) out << "part " << k << ": qubits " << p["qubits"].dump() << "\n";
+    out << "  candidates (score = weighted fidelity, queue, cost, capacity):\n";
+    for (const auto& c : p["candidates"]) {
+      out << "    " << std::left << std::setw(34) << c["backend"].get<std::string>();
+      if (!c["eligible"].get<bool>()) {
+        out << "not eligible: " << c["reason"].get<std::string>() << "\n";
+        continue;
+      }
+      out << std::fixed << std::setprecision(3) << c["total"].get<double>() << "  (" << c["scores"]["fidelity"].get<double>()
+          << ", " << c["scores"]["queue"].get<double>() << ", " << c["scores"]["cost"].get<double>() << ", "
+          << c["scores"]["capacity"].get<double>() << ")\n";
+    }
+    out << "  chosen: " << p["backend"].get<std::string>() << "; its passes:\n";
+    passes(p["passes"], "    ");
+    if (p.contains("partition"))
+      out << "  partition: " << p["partition"]["method"].get<std::string>() << ", modules " << p["partition"]["modules"].dump()
+          << ", qubit -> module " << p["partition"]["module_of_qubit"].dump() << ", gates cut "
+          << p["partition"]["cut_gates"] << "\n";
+    if (p.contains("duration_ns")) out << "  scheduled duration: " << p["duration_ns"].get<double>() << " ns\n";
+  }
+  return out.str();
+}
 
 std::string summary(const exec::RunOutcome& r) {
   std::ostringstream out;
@@ -148,7 +188,7 @@ int run_submit(const SubmitCliOptions& o) {
     bar.finish();
     const std::string document = r.result.dump(2) + "\n";
     if (!o.output.empty() && !write_output(o.output, document)) return 2;
-    std::cout << (o.json ? document : summary(r));
+    std::cout << (o.json ? document : (o.explain ? explain(r) : std::string()) + summary(r));
     return 0;
   } catch (const qasm::CompileError& e) {
     std::cerr << e.render() << "\n";

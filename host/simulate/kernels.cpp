@@ -26,28 +26,39 @@ template <typename Real>
 }
 
 template <typename Real, int D>
+[[gnu::always_inline]] inline void group_body(std::complex<Real>* base_ptr, const std::uint64_t* off, const Real* mre,
+                                              const Real* mim) {
+  Real vr[D], vi[D], orr[D], oi[D];
+  for (int l = 0; l < D; ++l) {
+    vr[l] = base_ptr[off[l]].real();
+    vi[l] = base_ptr[off[l]].imag();
+    orr[l] = 0;
+    oi[l] = 0;
+  }
+  for (int c = 0; c < D; ++c) {
+    const Real xr = vr[c], xi = vi[c];
+    for (int r = 0; r < D; ++r) {
+      orr[r] += mre[c * D + r] * xr - mim[c * D + r] * xi;
+      oi[r] += mre[c * D + r] * xi + mim[c * D + r] * xr;
+    }
+  }
+  for (int l = 0; l < D; ++l) base_ptr[off[l]] = {orr[l], oi[l]};
+}
+
+// Groups [begin, end) in runs: consecutive group indices below the lowest inserted bit have
+// consecutive base addresses, so the bit-depositing runs once per run, not once per group.
+template <typename Real, int D>
 [[gnu::always_inline]] inline void chunk_body(std::complex<Real>* amps, std::uint64_t begin, std::uint64_t end,
                                               const Plan<Real>& plan) {
   const Real* mre = plan.column_re.data();
   const Real* mim = plan.column_im.data();
   const std::uint64_t* off = plan.offsets.data();
-  for (std::uint64_t i = begin; i < end; ++i) {
-    const std::uint64_t base = deposit(i, plan);
-    Real vr[D], vi[D], orr[D], oi[D];
-    for (int l = 0; l < D; ++l) {
-      vr[l] = amps[base + off[l]].real();
-      vi[l] = amps[base + off[l]].imag();
-      orr[l] = 0;
-      oi[l] = 0;
-    }
-    for (int c = 0; c < D; ++c) {
-      const Real xr = vr[c], xi = vi[c];
-      for (int r = 0; r < D; ++r) {
-        orr[r] += mre[c * D + r] * xr - mim[c * D + r] * xi;
-        oi[r] += mre[c * D + r] * xi + mim[c * D + r] * xr;
-      }
-    }
-    for (int l = 0; l < D; ++l) amps[base + off[l]] = {orr[l], oi[l]};
+  const std::uint64_t run = plan.low_masks.empty() ? end : plan.low_masks.front() + 1;
+  std::uint64_t i = begin;
+  while (i < end) {
+    const std::uint64_t run_end = std::min(end, (i / run + 1) * run);
+    std::complex<Real>* p = amps + deposit(i, plan);
+    for (; i < run_end; ++i, ++p) group_body<Real, D>(p, off, mre, mim);
   }
 }
 
