@@ -132,6 +132,13 @@ JobStatus AsyncBackend::wait(JobId id) {
   return {j.state, j.progress.load(), j.error};
 }
 
+JobStatus AsyncBackend::wait_for(JobId id, std::chrono::microseconds timeout) {
+  std::unique_lock lock(mutex_);
+  Job& j = find(id);
+  j.ended.wait_for(lock, timeout, [&] { return j.state != JobState::kQueued && j.state != JobState::kRunning; });
+  return {j.state, j.progress.load(), j.error};
+}
+
 void AsyncBackend::cancel(JobId id) {
   std::lock_guard lock(mutex_);
   find(id).cancel = true;

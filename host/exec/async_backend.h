@@ -30,6 +30,7 @@ class AsyncBackend : public ExecutorContract {
   ExecError normalise_error(std::exception_ptr error) const override;
   int queue_depth() const override;
 
+  JobStatus wait_for(JobId job, std::chrono::microseconds timeout) override;
   /// Blocks until the job has ended; returns its final status.
   JobStatus wait(JobId job);
 

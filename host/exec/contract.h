@@ -3,7 +3,9 @@
 // backend is one class; the runtime, scheduler and CLI only see this interface.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <thread>
 #include <exception>
 #include <functional>
 #include <map>
@@ -79,6 +81,9 @@ class ExecutorContract {
   /// Starts a job; returns at once. Throws ExecFailure when validation fails.
   virtual JobId submit(JobRequest request) = 0;
   virtual JobStatus poll(JobId job) = 0;
+  /// Waits up to `timeout` for the job to end, then returns its status. Backends that can be
+  /// woken when a job ends override this; the default polls.
+  virtual JobStatus wait_for(JobId job, std::chrono::microseconds timeout);
   /// Asks a job to stop; it ends in kCancelled unless it had already finished.
   virtual void cancel(JobId job) = 0;
   /// The finished job's result in common form. Throws ExecFailure if the job did not succeed.
@@ -88,5 +93,15 @@ class ExecutorContract {
   /// Jobs accepted and not yet finished.
   virtual int queue_depth() const = 0;
 };
+
+inline JobStatus ExecutorContract::wait_for(JobId job, std::chrono::microseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    JobStatus s = poll(job);
+    if ((s.state != JobState::kQueued && s.state != JobState::kRunning) || std::chrono::steady_clock::now() >= deadline)
+      return s;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
 
 }  // namespace qontos::exec

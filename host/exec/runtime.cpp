@@ -204,21 +204,20 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
     req.keep_shots = need_shots;
     r.job = r.backend->submit(std::move(req));
   }
-  // Poll quickly at first (most simulated jobs end within a millisecond), then back off.
-  auto pause = std::chrono::microseconds(50);
-  for (;;) {
-    bool all_done = true;
-    double progress = 0;
-    for (auto& r : runs) {
-      JobStatus st = r.backend->poll(r.job);
-      progress += st.progress / static_cast<double>(runs.size());
-      all_done = all_done && st.state != JobState::kQueued && st.state != JobState::kRunning;
+  // Wait on each job in turn, waking every 20 ms to report progress.
+  for (std::size_t k = 0; k < runs.size();) {
+    const JobStatus st = runs[k].backend->wait_for(runs[k].job, std::chrono::milliseconds(20));
+    if (st.state == JobState::kQueued || st.state == JobState::kRunning) {
+      if (o.progress) {
+        double progress = 0;
+        for (auto& r : runs) progress += r.backend->poll(r.job).progress / static_cast<double>(runs.size());
+        o.progress(progress);
+      }
+      continue;
     }
-    if (o.progress) o.progress(progress);
-    if (all_done) break;
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(20));
+    ++k;
   }
+  if (o.progress) o.progress(1.0);
   for (auto& r : runs) r.result = r.backend->normalise_result(r.job);  // throws ExecFailure on failure
   const double run_s = since(run_start);
 
