@@ -25,7 +25,6 @@
 #include <complex>
 #include <cstdint>
 #include <cstring>
-#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -218,7 +217,6 @@ TEST_P(StabilizerVsStatevectorTerminal, SamplesFollowTheExactDistribution) {
   }
   ASSERT_EQ(shots, kShots);
 
-  std::cout << "SUPPORT " << c.name << " " << size << " outcomes " << result.counts.size() << "\n";
   if (size <= 64) {
     for (std::uint64_t x : support) {
       const std::string bits = bitstring_of(x, c.qubits);
@@ -277,7 +275,6 @@ TEST_P(StabilizerVsStatevectorDynamic, SameDistributionAsStatevectorTrajectories
   for (const auto& [bits, count] : statevector.counts) total_b += count;
   ASSERT_EQ(total_a, kShots);
   ASSERT_EQ(total_b, kShots);
-  std::cout << "DYN " << c.name << " " << stabilizer.counts.size() << " " << statevector.counts.size() << "\n";
   expect_same_distribution(stabilizer, statevector, c.text);
 }
 

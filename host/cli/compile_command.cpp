@@ -46,7 +46,8 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
 
 
 int run_compile(const CompileOptions& o) {
-  try {
+  const std::string path = o.file == "-" ? "<stdin>" : o.file;
+  return run_reporting_errors(path, [&]() -> int {
     std::optional<device::Descriptor> dev;
     if (!o.device.empty()) dev = device::load_descriptor(o.device, device::default_devices_dir());
     passes::PassContext ctx;
@@ -65,7 +66,6 @@ int run_compile(const CompileOptions& o) {
     } catch (const std::runtime_error& e) {
       throw passes::PassError(e.what());
     }
-    std::string path = o.file == "-" ? "<stdin>" : o.file;
     qasm::ElaborateOptions eo;
     for (const auto& kv : o.inputs) eo.inputs[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
     std::vector<passes::Stage> stages = passes::compile_source(source, path, until, ctx, eo);
@@ -83,19 +83,7 @@ int run_compile(const CompileOptions& o) {
     }
     if (!write_output(o.output, out.str())) return 2;
     return 0;
-  } catch (const qasm::CompileError& e) {
-    std::cerr << e.render() << "\n";
-    return 2;
-  } catch (const passes::PassError& e) {
-    std::cerr << (o.file == "-" ? "<stdin>" : o.file) << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::runtime_error& e) {
-    std::cerr << "qontos: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "qontos: internal error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace qontos::cli

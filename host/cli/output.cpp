@@ -1,5 +1,9 @@
 #include "cli/output.h"
 
+#include "exec/contract.h"
+#include "passes/pass.h"
+#include "qasm/diagnostic.h"
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -37,6 +41,32 @@ std::string read_text(const std::string& path) {
   if (!in) throw std::runtime_error("cannot open '" + path + "'");
   buf << in.rdbuf();
   return buf.str();
+}
+
+int run_reporting_errors(const std::string& path, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const qasm::CompileError& e) {
+    std::cerr << e.render() << "\n";
+    return 2;
+  } catch (const passes::PassError& e) {
+    std::cerr << path << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const exec::ExecFailure& e) {
+    std::cerr << path << ": error: " << exec::to_string(e.error.kind) << ": " << e.error.message << "\n";
+    const bool caller = e.error.kind == exec::ErrorKind::kValidation || e.error.kind == exec::ErrorKind::kCapacity ||
+                        e.error.kind == exec::ErrorKind::kUnsupported;
+    return caller ? 2 : 1;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::runtime_error& e) {
+    std::cerr << "qontos: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "qontos: internal error: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace qontos::cli

@@ -144,7 +144,7 @@ std::string summary(const exec::RunOutcome& r) {
 
 int run_submit(const SubmitCliOptions& o) {
   const std::string path = o.file == "-" ? "<stdin>" : o.file;
-  try {
+  return run_reporting_errors(path, [&]() -> int {
     exec::SubmitOptions so;
     so.shots = o.shots;
     so.seed = o.seed;
@@ -190,27 +190,7 @@ int run_submit(const SubmitCliOptions& o) {
     if (!o.output.empty() && !write_output(o.output, document)) return 2;
     std::cout << (o.json ? document : (o.explain ? explain(r) : std::string()) + summary(r));
     return 0;
-  } catch (const qasm::CompileError& e) {
-    std::cerr << e.render() << "\n";
-    return 2;
-  } catch (const passes::PassError& e) {
-    std::cerr << path << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const exec::ExecFailure& e) {
-    std::cerr << path << ": error: " << exec::to_string(e.error.kind) << ": " << e.error.message << "\n";
-    const bool caller = e.error.kind == exec::ErrorKind::kValidation || e.error.kind == exec::ErrorKind::kCapacity ||
-                        e.error.kind == exec::ErrorKind::kUnsupported;
-    return caller ? 2 : 1;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "qontos: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::runtime_error& e) {
-    std::cerr << "qontos: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "qontos: internal error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace qontos::cli

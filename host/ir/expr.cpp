@@ -198,6 +198,19 @@ Angle apply_binary(const std::string& op, const Angle& a, const Angle& b) {
   throw std::runtime_error("operator '" + op + "' cannot be applied to angles");
 }
 
+std::optional<double> math_function(std::string_view fn, double x) {
+  if (fn == "sin") return std::sin(x);
+  if (fn == "cos") return std::cos(x);
+  if (fn == "tan") return std::tan(x);
+  if (fn == "arcsin") return std::asin(x);
+  if (fn == "arccos") return std::acos(x);
+  if (fn == "arctan") return std::atan(x);
+  if (fn == "exp") return std::exp(x);
+  if (fn == "ln") return std::log(x);
+  if (fn == "sqrt") return std::sqrt(x);
+  return std::nullopt;
+}
+
 Angle evaluate_angle(const Expr& e, const std::vector<Angle>& params) {
   auto arg = [&](std::size_t i) { return evaluate_angle(*e.args[i], params); };
   switch (e.kind) {
@@ -210,19 +223,9 @@ Angle evaluate_angle(const Expr& e, const std::vector<Angle>& params) {
       if (e.op == "+") return arg(0);
       break;
     case Expr::Kind::kBinary: return apply_binary(e.op, arg(0), arg(1));
-    case Expr::Kind::kCall: {
-      double x = arg(0).radians();
-      if (e.op == "sin") return Angle::from_double(std::sin(x));
-      if (e.op == "cos") return Angle::from_double(std::cos(x));
-      if (e.op == "tan") return Angle::from_double(std::tan(x));
-      if (e.op == "arcsin") return Angle::from_double(std::asin(x));
-      if (e.op == "arccos") return Angle::from_double(std::acos(x));
-      if (e.op == "arctan") return Angle::from_double(std::atan(x));
-      if (e.op == "exp") return Angle::from_double(std::exp(x));
-      if (e.op == "ln") return Angle::from_double(std::log(x));
-      if (e.op == "sqrt") return Angle::from_double(std::sqrt(x));
+    case Expr::Kind::kCall:
+      if (auto v = math_function(e.op, arg(0).radians())) return Angle::from_double(*v);
       break;
-    }
     default: break;
   }
   throw std::runtime_error("expression '" + to_qasm(e, {}) + "' cannot be evaluated as a gate parameter");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,10 @@ std::string to_qasm(const Expr& e, const ExprNames& names);
 /// a <op> b for op in + - * / **, exact where the operands allow (rational multiples of pi
 /// times or divided by integers stay exact). Throws std::runtime_error on division by zero.
 Angle apply_binary(const std::string& op, const Angle& a, const Angle& b);
+
+/// The OpenQASM 3 built-in function `fn` (sin, cos, tan, arcsin, arccos, arctan, exp, ln, sqrt)
+/// at x, or nullopt when `fn` is not one of them.
+std::optional<double> math_function(std::string_view fn, double x);
 
 /// Evaluates a parameter expression given the values of the definition's parameters. Throws
 /// std::runtime_error naming the construct if the expression reads run-time state.

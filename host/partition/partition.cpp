@@ -13,8 +13,8 @@ namespace {
 
 // `auto` uses spectral bisection while the interaction graph has at most this many edges (distinct
 // interacting pairs), and the greedy walk above. Measured (docs/PARTITIONING.md, 2-core VM, k = 4):
-// spectral's cost per edge is worst on random, expander-like graphs, 0.6 s CPU at 120,000 edges
-// and 1.65 s at 240,000, while greedy stays linear (12 ms and 25 ms there) but needs 1.6 times the
+// spectral's cost per edge is worst on random, expander-like graphs, 0.55 s CPU at 120,000 edges
+// and 1.6 s at 240,000, while greedy stays linear (7 ms and 18 ms there) but needs 1.6 times the
 // Bell pairs on random circuits and thousands of times as many on long, thin ones. The threshold
 // keeps `auto` at about a second or less.
 constexpr std::size_t kAutoSpectralMaxEdges = 150'000;

@@ -31,6 +31,17 @@ namespace {
 
 constexpr int kRoundTrips = 2;  // forward+backward passes per trial
 
+/// Gives every logical qubit still without a place the lowest free physical qubit.
+void fill_unplaced(std::vector<int>& layout, std::vector<bool>& used) {
+  int next_free = 0;
+  for (int& p : layout) {
+    if (p >= 0) continue;
+    while (used[static_cast<std::size_t>(next_free)]) ++next_free;
+    p = next_free;
+    used[static_cast<std::size_t>(next_free)] = true;
+  }
+}
+
 /// A deterministic starting point that suits chains and stars: walk the circuit's two-qubit
 /// gates in order and put each new logical qubit on the free physical qubit nearest to its
 /// partner (the first on a best-connected qubit); qubits without gates take what is left.
@@ -71,13 +82,7 @@ std::vector<int> greedy_layout(const ir::Program& in, const sabre::Device& dev) 
       place(b, pa);
     }
   });
-  int next_free = 0;
-  for (int& p : layout) {
-    if (p >= 0) continue;
-    while (used[static_cast<std::size_t>(next_free)]) ++next_free;
-    p = next_free;
-    used[static_cast<std::size_t>(next_free)] = true;
-  }
+  fill_unplaced(layout, used);
   return layout;
 }
 
@@ -110,13 +115,7 @@ std::vector<int> partition_layout(const ir::Program& in, const sabre::Device& de
       used[static_cast<std::size_t>(order[next++])] = true;
     }
   }
-  int next_free = 0;
-  for (int& p : layout) {
-    if (p >= 0) continue;
-    while (used[static_cast<std::size_t>(next_free)]) ++next_free;
-    p = next_free;
-    used[static_cast<std::size_t>(next_free)] = true;
-  }
+  fill_unplaced(layout, used);
   return layout;
 }
 

@@ -151,19 +151,9 @@ Value ClassicalState::evaluate(const ir::Expr& e) const {
       }
       break;
     }
-    case K::kCall: {
-      double x = evaluate(*e.args.at(0)).as_real();
-      if (e.op == "sin") return Value::of_real(std::sin(x));
-      if (e.op == "cos") return Value::of_real(std::cos(x));
-      if (e.op == "tan") return Value::of_real(std::tan(x));
-      if (e.op == "arcsin") return Value::of_real(std::asin(x));
-      if (e.op == "arccos") return Value::of_real(std::acos(x));
-      if (e.op == "arctan") return Value::of_real(std::atan(x));
-      if (e.op == "exp") return Value::of_real(std::exp(x));
-      if (e.op == "ln") return Value::of_real(std::log(x));
-      if (e.op == "sqrt") return Value::of_real(std::sqrt(x));
+    case K::kCall:
+      if (auto v = ir::math_function(e.op, evaluate(*e.args.at(0)).as_real())) return Value::of_real(*v);
       break;
-    }
     case K::kCast:
       return convert(evaluate(*e.args.at(0)), e.op);
   }
