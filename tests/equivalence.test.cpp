@@ -37,73 +37,20 @@ namespace {
 namespace corpus = testing::corpus;
 using testing::Unitary;
 
-constexpr int kMaxQubits = 10;
+constexpr int kMaxQubits = corpus::kUnitaryMaxQubits;
 // Gate-count rule: larger circuits are left out (hhl_n10, 186795 gates per the QASMBench
-// README, is the largest small one; it is also malformed, see below). The pre-scan counts
-// statements; each test then checks the inlined program is within the bound too.
-constexpr long long kMaxGates = 20000;
-// Files this large are not even scanned before the tests (each test process lists them).
-constexpr std::uintmax_t kMaxFileBytes = 1 << 20;
+// README, is the largest small one; it is also malformed). The pre-scan counts statements;
+// each test then checks the inlined program is within the bound too.
+constexpr long long kMaxGates = corpus::kUnitaryMaxStatements;
 
 std::string qasm_dir() { return std::string(QONTOS_CORPUS_DIR) + "/qasm"; }
 
 using ExpectedFailure = corpus::BadFile;
-
-// The files that do not compile, each with the evidence that the file is at fault
-// (MalformedQasmBenchFilesMeasureAnUndeclaredRegister, InvalidSpecificationExamples).
-const std::vector<ExpectedFailure>& malformed_qasmbench() { return corpus::malformed_qasmbench_files(); }
-const std::vector<ExpectedFailure>& invalid_spec_examples() { return corpus::invalid_openqasm3_examples(); }
-
-const ExpectedFailure* expected_failure(const std::string& path) {
-  for (const auto* list : {&malformed_qasmbench(), &invalid_spec_examples()})
-    for (const ExpectedFailure& f : *list)
-      if (path == f.path) return &f;
-  return nullptr;
-}
-
-enum class Exclusion { kNone, kExpectedFailure, kTooLarge, kTooManyQubits, kNotUnitary };
-
-struct Classified {
-  std::string path;
-  Exclusion why = Exclusion::kNone;
-  std::string detail;
-  corpus::QasmScan scan;
-};
-
-Classified classify(const std::string& path) {
-  Classified c{path, Exclusion::kNone, "", {}};
-  if (expected_failure(path)) {
-    c.why = Exclusion::kExpectedFailure;
-    c.detail = "does not compile (documented)";
-    return c;
-  }
-  const std::uintmax_t bytes = std::filesystem::file_size(qasm_dir() + "/" + path);
-  if (bytes > kMaxFileBytes) {
-    c.why = Exclusion::kTooLarge;
-    c.detail = std::to_string(bytes) + " bytes";
-    return c;
-  }
-  c.scan = corpus::scan_qasm(corpus::read_file(qasm_dir() + "/" + path));
-  if (c.scan.statements > kMaxGates) {
-    c.why = Exclusion::kTooLarge;
-    c.detail = std::to_string(c.scan.statements) + " statements";
-  } else if (c.scan.qubits_known && c.scan.qubits > kMaxQubits) {
-    c.why = Exclusion::kTooManyQubits;
-    c.detail = std::to_string(c.scan.qubits) + " qubits";
-  } else if (c.scan.reset || c.scan.classical_control || c.scan.gate_after_measure) {
-    c.why = Exclusion::kNotUnitary;
-    c.detail = std::string(c.scan.reset ? "reset " : "") + (c.scan.classical_control ? "if/while " : "") +
-               (c.scan.gate_after_measure ? "mid-circuit measurement" : "");
-  }
-  return c;
-}
-
-std::vector<std::string> checked_files() {
-  std::vector<std::string> out;
-  for (const std::string& path : corpus::list_files(qasm_dir(), ".qasm"))
-    if (classify(path).why == Exclusion::kNone) out.push_back(path);
-  return out;
-}
+using corpus::Classified;
+using corpus::Exclusion;
+using corpus::expected_failure;
+Classified classify(const std::string& path) { return corpus::classify_for_unitary(qasm_dir(), path); }
+std::vector<std::string> checked_files() { return corpus::unitary_files(qasm_dir()); }
 
 const device::Descriptor& grid16() {
   static const device::Descriptor d = device::load_descriptor("superconducting-grid-16", QONTOS_DEVICES_DIR);
@@ -287,7 +234,7 @@ TEST(CorpusEquivalenceFiles, EveryFileIsClassified) {
 
 TEST(CorpusEquivalenceFiles, MalformedQasmBenchFilesMeasureAnUndeclaredRegister) {
   const std::regex measure_q(R"(\bmeasure\s+q\s*\[)");
-  for (const ExpectedFailure& f : malformed_qasmbench()) {
+  for (const ExpectedFailure& f : corpus::malformed_qasmbench_files()) {
     const std::string text = corpus::read_file(qasm_dir() + "/" + f.path);
     const corpus::QasmScan scan = corpus::scan_qasm(text);
     EXPECT_FALSE(scan.qubit_registers.empty()) << f.path;
@@ -311,7 +258,7 @@ TEST(CorpusEquivalenceFiles, InvalidSpecificationExamples) {
   const std::string msd = corpus::read_file(qasm_dir() + "/openqasm3-examples/msd.qasm");
   EXPECT_TRUE(std::regex_search(msd, std::regex(R"(qubit\[3\]\s+scratch\b)")));
   EXPECT_TRUE(std::regex_search(msd, std::regex(R"(\bscratch\[3\])")));
-  for (const ExpectedFailure& f : invalid_spec_examples()) {
+  for (const ExpectedFailure& f : corpus::invalid_openqasm3_examples()) {
     try {
       passes::run_parse(corpus::read_file(qasm_dir() + "/" + f.path), f.path);
       ADD_FAILURE() << f.path << " compiles";

@@ -37,41 +37,16 @@ namespace {
 namespace corpus = testing::corpus;
 using testing::Unitary;
 
-// ---------------------------------------------------------------------------------------------
-// Which corpus files: the selection of tests/equivalence.test.cpp (its helpers live in an
-// anonymous namespace there, so the same rules are restated here).
+// Which corpus files: the selection of tests/equivalence.test.cpp (tests/support/corpus.h).
 
-constexpr int kMaxQubits = 10;
-constexpr long long kMaxGates = 20000;
-constexpr std::uintmax_t kMaxFileBytes = 1 << 20;
+constexpr int kMaxQubits = corpus::kUnitaryMaxQubits;
+constexpr long long kMaxGates = corpus::kUnitaryMaxStatements;
 
 constexpr double kDoubleTolerance = 1e-9;
 constexpr double kSingleTolerance = 1e-4;
 
 std::string qasm_dir() { return std::string(QONTOS_CORPUS_DIR) + "/qasm"; }
-
-bool expected_failure(const std::string& path) {
-  for (const auto* list : {&corpus::malformed_qasmbench_files(), &corpus::invalid_openqasm3_examples()})
-    for (const corpus::BadFile& f : *list)
-      if (path == f.path) return true;
-  return false;
-}
-
-bool selected(const std::string& path) {
-  if (expected_failure(path)) return false;
-  if (std::filesystem::file_size(qasm_dir() + "/" + path) > kMaxFileBytes) return false;
-  const corpus::QasmScan scan = corpus::scan_qasm(corpus::read_file(qasm_dir() + "/" + path));
-  if (scan.statements > kMaxGates) return false;
-  if (scan.qubits_known && scan.qubits > kMaxQubits) return false;
-  return !(scan.reset || scan.classical_control || scan.gate_after_measure);
-}
-
-std::vector<std::string> selected_files() {
-  std::vector<std::string> out;
-  for (const std::string& path : corpus::list_files(qasm_dir(), ".qasm"))
-    if (selected(path)) out.push_back(path);
-  return out;
-}
+std::vector<std::string> selected_files() { return corpus::unitary_files(qasm_dir()); }
 
 // ---------------------------------------------------------------------------------------------
 // Comparison.

@@ -267,4 +267,46 @@ std::vector<std::vector<std::string>> markdown_table(const std::string& text, co
   return rows;
 }
 
+const BadFile* expected_failure(const std::string& path) {
+  for (const auto* list : {&malformed_qasmbench_files(), &invalid_openqasm3_examples()})
+    for (const BadFile& f : *list)
+      if (path == f.path) return &f;
+  return nullptr;
+}
+
+Classified classify_for_unitary(const std::string& qasm_dir, const std::string& path) {
+  Classified c{path, Exclusion::kNone, "", {}};
+  if (expected_failure(path)) {
+    c.why = Exclusion::kExpectedFailure;
+    c.detail = "does not compile (documented)";
+    return c;
+  }
+  const std::uintmax_t bytes = std::filesystem::file_size(qasm_dir + "/" + path);
+  if (bytes > kUnitaryMaxFileBytes) {
+    c.why = Exclusion::kTooLarge;
+    c.detail = std::to_string(bytes) + " bytes";
+    return c;
+  }
+  c.scan = scan_qasm(read_file(qasm_dir + "/" + path));
+  if (c.scan.statements > kUnitaryMaxStatements) {
+    c.why = Exclusion::kTooLarge;
+    c.detail = std::to_string(c.scan.statements) + " statements";
+  } else if (c.scan.qubits_known && c.scan.qubits > kUnitaryMaxQubits) {
+    c.why = Exclusion::kTooManyQubits;
+    c.detail = std::to_string(c.scan.qubits) + " qubits";
+  } else if (c.scan.reset || c.scan.classical_control || c.scan.gate_after_measure) {
+    c.why = Exclusion::kNotUnitary;
+    c.detail = std::string(c.scan.reset ? "reset " : "") + (c.scan.classical_control ? "if/while " : "") +
+               (c.scan.gate_after_measure ? "mid-circuit measurement" : "");
+  }
+  return c;
+}
+
+std::vector<std::string> unitary_files(const std::string& qasm_dir) {
+  std::vector<std::string> out;
+  for (const std::string& path : list_files(qasm_dir, ".qasm"))
+    if (classify_for_unitary(qasm_dir, path).why == Exclusion::kNone) out.push_back(path);
+  return out;
+}
+
 }  // namespace qontos::testing::corpus

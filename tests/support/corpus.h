@@ -54,6 +54,32 @@ const std::vector<BadFile>& malformed_qasmbench_files();
 /// never declares; msd.qasm indexes scratch[3] of its `qubit[3] scratch` argument.
 const std::vector<BadFile>& invalid_openqasm3_examples();
 
+/// The rule that selects the corpus circuits small enough for dense-matrix checks: at most
+/// kUnitaryMaxQubits qubits, at most kUnitaryMaxStatements statements, and unitary apart from
+/// terminal measurements (no reset, no if/while, no gate after a measurement). Larger files
+/// are not even scanned.
+inline constexpr int kUnitaryMaxQubits = 10;
+inline constexpr long long kUnitaryMaxStatements = 20000;
+inline constexpr unsigned long long kUnitaryMaxFileBytes = 1 << 20;
+
+enum class Exclusion { kNone, kExpectedFailure, kTooLarge, kTooManyQubits, kNotUnitary };
+
+struct Classified {
+  std::string path;
+  Exclusion why = Exclusion::kNone;
+  std::string detail;  // why it was excluded, for reports
+  QasmScan scan;
+};
+
+/// The documented failure for `path` (relative to the qasm/ folder), or null.
+const BadFile* expected_failure(const std::string& path);
+
+/// Applies the rule to one file (`path` relative to `qasm_dir`).
+Classified classify_for_unitary(const std::string& qasm_dir, const std::string& path);
+
+/// Every corpus file the rule selects, relative to `qasm_dir`, sorted.
+std::vector<std::string> unitary_files(const std::string& qasm_dir);
+
 /// The rows of the first Markdown table after the line `heading` (exact match, e.g.
 /// "### Small-scale"): each row split at '|' into trimmed cells, without the header row and
 /// the |---| separator. Empty if the heading or a table after it is missing.
