@@ -75,16 +75,7 @@ double deviation(const Unitary& a, const Unitary& b) {
   return worst;
 }
 
-int files_checked = 0;
-
-class ReportChecked : public ::testing::Environment {
- public:
-  void TearDown() override {
-    if (files_checked > 0)
-      std::cout << "[ equivalence ] " << files_checked << " corpus file(s) checked stage by stage in this run\n";
-  }
-};
-[[maybe_unused]] const auto* const kReport = ::testing::AddGlobalTestEnvironment(new ReportChecked);
+int& files_checked = corpus::checked_files_counter("equivalence", " stage by stage in this run");
 
 class CorpusEquivalence : public ::testing::TestWithParam<std::string> {};
 

@@ -109,16 +109,7 @@ std::vector<std::complex<double>> column_zero(const Unitary& u) {
   return {u.begin(), u.begin() + static_cast<std::ptrdiff_t>(dim)};  // column-major: column 0 first
 }
 
-int files_checked = 0;
-
-class ReportChecked : public ::testing::Environment {
- public:
-  void TearDown() override {
-    if (files_checked > 0)
-      std::cout << "[ statevector vs dense ] " << files_checked << " corpus file(s) checked in this run\n";
-  }
-};
-[[maybe_unused]] const auto* const kReport = ::testing::AddGlobalTestEnvironment(new ReportChecked);
+int& files_checked = corpus::checked_files_counter("statevector vs dense", " in this run");
 
 // ---------------------------------------------------------------------------------------------
 // Corpus circuits.

@@ -1,5 +1,10 @@
 #include "support/corpus.h"
 
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <map>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -307,6 +312,26 @@ std::vector<std::string> unitary_files(const std::string& qasm_dir) {
   for (const std::string& path : list_files(qasm_dir, ".qasm"))
     if (classify_for_unitary(qasm_dir, path).why == Exclusion::kNone) out.push_back(path);
   return out;
+}
+
+int& checked_files_counter(const std::string& label, const std::string& suffix) {
+  struct Report : ::testing::Environment {
+    std::string label, suffix;
+    int count = 0;
+    void TearDown() override {
+      if (count > 0) std::cout << "[ " << label << " ] " << count << " corpus file(s) checked" << suffix << "\n";
+    }
+  };
+  static std::map<std::string, Report*> reports;
+  auto it = reports.find(label);
+  if (it == reports.end()) {
+    auto* r = new Report;  // owned by GoogleTest once registered
+    r->label = label;
+    r->suffix = suffix;
+    ::testing::AddGlobalTestEnvironment(r);
+    it = reports.emplace(label, r).first;
+  }
+  return it->second->count;
 }
 
 }  // namespace qontos::testing::corpus

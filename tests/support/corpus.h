@@ -80,6 +80,11 @@ Classified classify_for_unitary(const std::string& qasm_dir, const std::string& 
 /// Every corpus file the rule selects, relative to `qasm_dir`, sorted.
 std::vector<std::string> unitary_files(const std::string& qasm_dir);
 
+/// A counter of the corpus files a suite checked; at the end of the test program it prints
+/// "[ label ] N corpus file(s) checked<suffix>" when N > 0 (a run filtered to other tests says
+/// nothing). One counter per label.
+int& checked_files_counter(const std::string& label, const std::string& suffix = " in this run");
+
 /// The rows of the first Markdown table after the line `heading` (exact match, e.g.
 /// "### Small-scale"): each row split at '|' into trimmed cells, without the header row and
 /// the |---| separator. Empty if the heading or a table after it is missing.
