@@ -13,7 +13,8 @@ class StabilizerBackend final : public exec::AsyncBackend {
   std::optional<exec::ExecError> validate(const ir::Program& program) const override;
 
  protected:
-  simulate::ShotResult execute(const exec::JobRequest& request, const simulate::ShotOptions& options) override;
+  simulate::ShotResult execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
+                              std::map<std::string, std::string>& job_details) override;
   std::map<std::string, std::string> details() const override { return {{"engine", "tableau"}}; }
 };
 

@@ -51,7 +51,8 @@ std::optional<exec::ExecError> StatevectorBackend::validate(const ir::Program& p
   return unsimulatable_gate(program);
 }
 
-simulate::ShotResult StatevectorBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options) {
+simulate::ShotResult StatevectorBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
+                                        std::map<std::string, std::string>& /*job_details*/) {
   return simulate::run_statevector(request.program, options, options_);
 }
 

@@ -49,16 +49,16 @@ std::optional<exec::ExecError> TwinBackend::validate(const ir::Program& program)
   return unsimulatable_gate(program);
 }
 
-simulate::ShotResult TwinBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options) {
+simulate::ShotResult TwinBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
+                                        std::map<std::string, std::string>& job_details) {
   twin::TwinRunResult r = twin::run_twin(request.program, model_, descriptor().num_qubits, options);
-  last_bell_pairs_ = r.bell_pairs;
+  job_details["bell_pairs"] = std::to_string(r.bell_pairs);
   return std::move(r.shots);
 }
 
 std::map<std::string, std::string> TwinBackend::details() const {
   return {{"noise", "depolarising, readout, T1/T2"},
-          {"calibration_id", model_.calibration_id},
-          {"bell_pairs", std::to_string(last_bell_pairs_.load())}};
+          {"calibration_id", model_.calibration_id}};
 }
 
 }  // namespace qontos::backends

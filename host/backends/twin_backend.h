@@ -19,12 +19,12 @@ class TwinBackend final : public exec::AsyncBackend {
   static constexpr int kMaxSimulatedQubits = 26;
 
  protected:
-  simulate::ShotResult execute(const exec::JobRequest& request, const simulate::ShotOptions& options) override;
+  simulate::ShotResult execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
+                              std::map<std::string, std::string>& job_details) override;
   std::map<std::string, std::string> details() const override;
 
  private:
   twin::NoiseModel model_;
-  std::atomic<long long> last_bell_pairs_{0};
 };
 
 }  // namespace qontos::backends

@@ -94,7 +94,8 @@ JobId AsyncBackend::submit(JobRequest request) {
     std::optional<ExecError> error;
     try {
       const auto start = std::chrono::steady_clock::now();
-      simulate::ShotResult shots = execute(j->request, options);
+      std::map<std::string, std::string> job_details;
+      simulate::ShotResult shots = execute(j->request, options, job_details);
       result.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       result.backend = name_;
       result.counts = std::move(shots.counts);
@@ -102,6 +103,7 @@ JobId AsyncBackend::submit(JobRequest request) {
       result.method = std::move(shots.method);
       result.num_shots = j->request.shots;
       result.details = details();
+      result.details.merge(job_details);
     } catch (...) {
       error = normalise_error(std::current_exception());
     }

@@ -35,8 +35,10 @@ class AsyncBackend : public ExecutorContract {
   JobStatus wait(JobId job);
 
  protected:
-  /// Runs the shots. Runs on the job's thread; must poll options.cancel between shots.
-  virtual simulate::ShotResult execute(const JobRequest& request, const simulate::ShotOptions& options) = 0;
+  /// Runs the shots. Runs on the job's thread; must poll options.cancel between shots. Facts
+  /// about this job (Bell pairs charged, ...) go into `job_details`.
+  virtual simulate::ShotResult execute(const JobRequest& request, const simulate::ShotOptions& options,
+                                       std::map<std::string, std::string>& job_details) = 0;
   /// Facts recorded with every result (precision, noise model, ...).
   virtual std::map<std::string, std::string> details() const { return {}; }
   /// Checks every backend shares: qubit count against the device.
