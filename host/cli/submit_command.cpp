@@ -70,6 +70,14 @@ class ProgressBar {
   bool drawn_ = false;
 };
 
+/// A JSON array, with only its first 32 entries when it is longer (the result document has all).
+std::string abbreviated(const nlohmann::ordered_json& array) {
+  if (array.size() <= 32) return array.dump();
+  std::string s = "[";
+  for (std::size_t i = 0; i < 32; ++i) s += array[i].dump() + ",";
+  return s + " ... " + std::to_string(array.size() - 32) + " more]";
+}
+
 std::string explain(const exec::RunOutcome& r) {
   std::ostringstream out;
   const auto& j = r.result;
@@ -86,7 +94,7 @@ std::string explain(const exec::RunOutcome& r) {
   out << (parts.size() > 1 ? std::to_string(parts.size()) + " independent parts (no gate joins them):\n" : std::string());
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& p = parts[k];
-    if (parts.size() > 1) out << "part " << k << ": qubits " << p["qubits"].dump() << "\n";
+    if (parts.size() > 1) out << "part " << k << ": qubits " << abbreviated(p["qubits"]) << "\n";
     out << "  candidates (score = weighted fidelity, queue, cost, capacity):\n";
     for (const auto& c : p["candidates"]) {
       out << "    " << std::left << std::setw(34) << c["backend"].get<std::string>();
@@ -102,7 +110,7 @@ std::string explain(const exec::RunOutcome& r) {
     passes(p["passes"], "    ");
     if (p.contains("partition"))
       out << "  partition: " << p["partition"]["method"].get<std::string>() << ", modules " << p["partition"]["modules"].dump()
-          << ", qubit -> module " << p["partition"]["module_of_qubit"].dump() << ", gates cut "
+          << ", qubit -> module " << abbreviated(p["partition"]["module_of_qubit"]) << ", gates cut "
           << p["partition"]["cut_gates"] << "\n";
     if (p.contains("duration_ns")) out << "  scheduled duration: " << p["duration_ns"].get<double>() << " ns\n";
   }
