@@ -94,7 +94,8 @@ swap q[0], q[2];
 )";
   auto uniform = counts(run(qft + "c = measure q;\n", "statevector", 8000));
   ASSERT_EQ(uniform.size(), 8u);
-  for (const auto& [bits, n] : uniform) EXPECT_NEAR(static_cast<double>(n) / 8000.0, 0.125, 5 * std::sqrt(0.125 * 0.875 / 8000)) << bits;
+  for (const auto& [bits, n] : uniform)
+    EXPECT_NEAR(static_cast<double>(n) / 8000.0, 0.125, 5 * std::sqrt(0.125 * 0.875 / 8000)) << bits;
   const std::string inverse = R"(swap q[0], q[2];
 h q[0];
 cp(-pi/2) q[0], q[1]; h q[1];
@@ -107,8 +108,8 @@ c = measure q;
 TEST(Submit, TeleportationWithFeedForwardDeliversTheState) {
   // ry(theta) on q[0], teleported to q[2] with mid-circuit measurement and feed-forward.
   const double theta = 1.2;
-  const std::string source = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[3] q;\nbit[3] c;\nry(" +
-                             std::to_string(theta) + R"() q[0];
+  const std::string source =
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[3] q;\nbit[3] c;\nry(" + std::to_string(theta) + R"() q[0];
 h q[1]; cx q[1], q[2];
 cx q[0], q[1]; h q[0];
 c[0] = measure q[0];
@@ -157,9 +158,12 @@ TEST(Submit, AutoPicksTheBestEligibleBackendAndRecordsEveryCandidate) {
 }
 
 TEST(Submit, NonCliffordCircuitNeverGoesToTheStabilizer) {
-  const std::string t_circuit = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nh q[0];\nt q[0];\ncx q[0], q[1];\nc = measure q;\n";
+  const std::string t_circuit =
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nh q[0];\nt q[0];\ncx q[0], q[1];\nc = measure "
+      "q;\n";
   exec::SubmitOptions o;
-  o.weights = exec::Weights::parse("fidelity=0,queue=0,cost=0,capacity=1");  // would favour the 4096-qubit tableau least
+  o.weights =
+      exec::Weights::parse("fidelity=0,queue=0,cost=0,capacity=1");  // would favour the 4096-qubit tableau least
   auto reg = registry();
   auto r = exec::submit_source(t_circuit, "t.qasm", o, reg);
   bool seen = false;
@@ -209,10 +213,14 @@ TEST(Submit, IndependentPartsRunApartAndCombineAsAProduct) {
 
 TEST(Submit, JoinedPartsOnIndependentBackendsAreRefused) {
   const auto map = testing::write("bell-split.json", R"({"modules": {"q[0]": "a", "q[1]": "b"}})");
-  const auto bell = testing::write("bell.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n");
-  auto r = testing::qontos("submit " + bell.string() + " --backend statevector --partitioner manual --map " + map.string());
+  const auto bell = testing::write(
+      "bell.qasm",
+      "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n");
+  auto r =
+      testing::qontos("submit " + bell.string() + " --backend statevector --partitioner manual --map " + map.string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("unsupported: the map's partitions are joined by 1 two-qubit gates; independent backends cannot run joined partitions"),
+  EXPECT_NE(r.err.find("unsupported: the map's partitions are joined by 1 two-qubit gates; independent backends cannot "
+                       "run joined partitions"),
             std::string::npos)
       << r.err;
   EXPECT_TRUE(r.out.empty());
@@ -229,10 +237,11 @@ for int i in [0:4] { cx q[i], q[i+1]; }
 cx q[5], q[0];
 c = measure q;
 )");
-  const auto map = testing::write("ring-map.json",
-                                  R"({"modules": {"q[0]": "A", "q[1]": "A", "q[2]": "A", "q[3]": "B", "q[4]": "B", "q[5]": "B"}})");
-  auto r = testing::qontos("submit " + ring.string() + " --device modular-2x16 --partitioner manual --map " + map.string() +
-                           " --shots 200 --json");
+  const auto map =
+      testing::write("ring-map.json",
+                     R"({"modules": {"q[0]": "A", "q[1]": "A", "q[2]": "A", "q[3]": "B", "q[4]": "B", "q[5]": "B"}})");
+  auto r = testing::qontos("submit " + ring.string() + " --device modular-2x16 --partitioner manual --map " +
+                           map.string() + " --shots 200 --json");
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["plan"]["parts"][0]["partition"]["module_of_qubit"], nlohmann::json({0, 0, 0, 1, 1, 1}));
@@ -247,7 +256,8 @@ TEST(Contract, JobLifeCycleAndCancellation) {
   backends::StatevectorBackend backend(d);
   // A long trajectory run (mid-circuit measurement) that we cancel.
   auto stages = passes::compile_source(
-      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[12] q;\nbit[1] c;\nh q;\nc[0] = measure q[0];\nif (c[0]) x q[1];\n"
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[12] q;\nbit[1] c;\nh q;\nc[0] = measure q[0];\nif (c[0]) x "
+      "q[1];\n"
       "for int i in [0:10] { cx q[i], q[i+1]; }\nc[0] = measure q[11];\n",
       "long.qasm", "normalise", {});
   exec::JobRequest req;
@@ -286,8 +296,8 @@ TEST(Contract, ValidateSaysWhy) {
   EXPECT_EQ(e->kind, exec::ErrorKind::kCapacity);
   EXPECT_EQ(e->message, "the circuit uses 33 qubits; backend 'statevector' has 32");
   backends::StabilizerBackend stab(device::load_descriptor("stabilizer-simulator", QONTOS_DEVICES_DIR));
-  auto p = passes::compile_source("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\nh q[0];\nrz(pi/4) q[0];\n", "rz.qasm",
-                                  "normalise", {});
+  auto p = passes::compile_source("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\nh q[0];\nrz(pi/4) q[0];\n",
+                                  "rz.qasm", "normalise", {});
   auto refusal = stab.validate(p.back().program);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->kind, exec::ErrorKind::kUnsupported);
@@ -320,7 +330,8 @@ TEST(SubmitCli, BadInputIsRefusedWithExitTwo) {
   const auto ghz = testing::write("ghz2.qasm", kGhz);
   auto unknown = testing::qontos("submit " + ghz.string() + " --backend warp-drive");
   EXPECT_EQ(unknown.code, 2);
-  EXPECT_NE(unknown.err.find("unknown backend 'warp-drive' (backends: statevector, stabilizer"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("unknown backend 'warp-drive' (backends: statevector, stabilizer"), std::string::npos)
+      << unknown.err;
   auto weights = testing::qontos("submit " + ghz.string() + " --weights speed=2");
   EXPECT_EQ(weights.code, 2);
   EXPECT_EQ(weights.err, "qontos: error: weights: 'speed' is not one of fidelity, queue, cost, capacity\n");
@@ -336,7 +347,8 @@ TEST(SubmitCli, BadInputIsRefusedWithExitTwo) {
 }
 
 TEST(SubmitCli, StatevectorFileHoldsTheFinalAmplitudes) {
-  const auto circuit = testing::write("plus.qasm", "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nh q[0];\ns q[0];\n");
+  const auto circuit =
+      testing::write("plus.qasm", "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nh q[0];\ns q[0];\n");
   const auto out = testing::scratch() / "state.bin";
   auto r = testing::qontos("submit " + circuit.string() + " --shots 1 --statevector " + out.string());
   ASSERT_EQ(r.code, 0) << r.err;
@@ -348,14 +360,16 @@ TEST(SubmitCli, StatevectorFileHoldsTheFinalAmplitudes) {
   EXPECT_NEAR(std::abs(amp[0] - std::complex<double>(h, 0)), 0, 1e-12);
   EXPECT_NEAR(std::abs(amp[1] - std::complex<double>(0, h)), 0, 1e-12);  // index bit 0 = qubit 0
   EXPECT_NEAR(std::abs(amp[2]), 0, 1e-12);
-  auto single = testing::qontos("submit " + circuit.string() + " --shots 1 --precision single --statevector " + out.string());
+  auto single =
+      testing::qontos("submit " + circuit.string() + " --shots 1 --precision single --statevector " + out.string());
   ASSERT_EQ(single.code, 0);
   EXPECT_EQ(testing::slurp(out).size(), 4 * sizeof(std::complex<float>));
   const auto measured = testing::write("measured.qasm", kGhz);
   auto refused = testing::qontos("submit " + measured.string() + " --statevector " + out.string());
   EXPECT_EQ(refused.code, 2);
-  EXPECT_NE(refused.err.find("--statevector: line 10: the final state is defined only for circuits without measurement"),
-            std::string::npos)
+  EXPECT_NE(
+      refused.err.find("--statevector: line 10: the final state is defined only for circuits without measurement"),
+      std::string::npos)
       << refused.err;
 }
 

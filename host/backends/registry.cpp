@@ -1,10 +1,9 @@
 #include "backends/registry.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -62,7 +61,8 @@ BackendRegistry BackendRegistry::load(const std::string& path, const std::string
     const auto& e = doc["backends"][i];
     const std::string at = path + ": backends[" + std::to_string(i) + "]";
     for (const char* field : {"name", "engine", "device"})
-      if (!e.contains(field) || !e[field].is_string()) throw std::runtime_error(at + ": " + field + ": must be a string");
+      if (!e.contains(field) || !e[field].is_string())
+        throw std::runtime_error(at + ": " + field + ": must be a string");
     device::Descriptor d = device::load_descriptor(e["device"].get<std::string>(), devices_dir);
     auto backend = r.make(e["engine"].get<std::string>(), std::move(d), at);
     if (backend->name() != e["name"].get<std::string>())

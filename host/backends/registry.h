@@ -12,8 +12,8 @@
 namespace qontos::backends {
 
 struct RegistryOptions {
-  bool single_precision = false;   // statevector precision
-  std::string calibration_json;    // a calibration record applied to twins of its device
+  bool single_precision = false;  // statevector precision
+  std::string calibration_json;   // a calibration record applied to twins of its device
   std::string calibration_origin;
 };
 

@@ -16,7 +16,7 @@ std::optional<exec::ExecError> StabilizerBackend::validate(const ir::Program& pr
 }
 
 simulate::ShotResult StabilizerBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
-                                        std::map<std::string, std::string>& /*job_details*/) {
+                                                std::map<std::string, std::string>& /*job_details*/) {
   simulate::StabilizerState state(request.program.num_qubits);
   return simulate::run_trajectories(request.program, state, options);
 }

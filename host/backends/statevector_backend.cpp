@@ -52,7 +52,7 @@ std::optional<exec::ExecError> StatevectorBackend::validate(const ir::Program& p
 }
 
 simulate::ShotResult StatevectorBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
-                                        std::map<std::string, std::string>& /*job_details*/) {
+                                                 std::map<std::string, std::string>& /*job_details*/) {
   return simulate::run_statevector(request.program, options, options_);
 }
 

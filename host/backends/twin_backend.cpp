@@ -6,12 +6,13 @@
 
 namespace qontos::backends {
 
-TwinBackend::TwinBackend(device::Descriptor descriptor)
-    : TwinBackend(descriptor, twin::noise_model_from(descriptor)) {}
+TwinBackend::TwinBackend(device::Descriptor descriptor) : TwinBackend(descriptor, twin::noise_model_from(descriptor)) {}
 
 namespace {
 // Built before the descriptor is moved (argument evaluation order is unspecified).
-std::string twin_name(const device::Descriptor& d) { return "twin:" + d.name; }
+std::string twin_name(const device::Descriptor& d) {
+  return "twin:" + d.name;
+}
 }  // namespace
 
 TwinBackend::TwinBackend(device::Descriptor descriptor, twin::NoiseModel model)
@@ -32,13 +33,13 @@ std::optional<exec::ExecError> TwinBackend::validate(const ir::Program& program)
     }
     const std::string where = "line " + std::to_string(op.line) + ": ";
     if (!d.native_gates.empty() && (g->controls != 0 || !d.is_native(g->name)))
-      problem = exec::ExecError{exec::ErrorKind::kValidation,
-                                where + "gate '" + g->name + "' is not native to '" + d.name +
-                                    "'; compile the circuit for this device first"};
+      problem =
+          exec::ExecError{exec::ErrorKind::kValidation, where + "gate '" + g->name + "' is not native to '" + d.name +
+                                                            "'; compile the circuit for this device first"};
     else if (g->qubits.size() == 2 && !d.coupled(g->qubits[0], g->qubits[1]))
-      problem = exec::ExecError{exec::ErrorKind::kValidation,
-                                where + "qubits " + std::to_string(g->qubits[0]) + " and " +
-                                    std::to_string(g->qubits[1]) + " are not coupled on '" + d.name + "'"};
+      problem = exec::ExecError{exec::ErrorKind::kValidation, where + "qubits " + std::to_string(g->qubits[0]) +
+                                                                  " and " + std::to_string(g->qubits[1]) +
+                                                                  " are not coupled on '" + d.name + "'"};
   });
   if (problem) return problem;
   const auto used = twin::used_qubits(program);
@@ -50,15 +51,14 @@ std::optional<exec::ExecError> TwinBackend::validate(const ir::Program& program)
 }
 
 simulate::ShotResult TwinBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
-                                        std::map<std::string, std::string>& job_details) {
+                                          std::map<std::string, std::string>& job_details) {
   twin::TwinRunResult r = twin::run_twin(request.program, model_, descriptor().num_qubits, options);
   job_details["bell_pairs"] = std::to_string(r.bell_pairs);
   return std::move(r.shots);
 }
 
 std::map<std::string, std::string> TwinBackend::details() const {
-  return {{"noise", "depolarising, readout, T1/T2"},
-          {"calibration_id", model_.calibration_id}};
+  return {{"noise", "depolarising, readout, T1/T2"}, {"calibration_id", model_.calibration_id}};
 }
 
 }  // namespace qontos::backends

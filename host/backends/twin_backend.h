@@ -20,7 +20,7 @@ class TwinBackend final : public exec::AsyncBackend {
 
  protected:
   simulate::ShotResult execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
-                              std::map<std::string, std::string>& job_details) override;
+                               std::map<std::string, std::string>& job_details) override;
   std::map<std::string, std::string> details() const override;
 
  private:

@@ -1,7 +1,6 @@
 // `qontos backends`: every backend's health: queue depth, mean two-qubit fidelity, calibration
 // epoch and age (stale past its TTL), measured throughput and cost per shot.
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <ctime>
 #include <iomanip>
@@ -92,8 +91,9 @@ int run_backends(const BackendsCliOptions& o) {
       return 0;
     }
     std::cout << std::left << std::setw(34) << "backend" << std::right << std::setw(7) << "qubits" << std::setw(7)
-              << "queue" << std::setw(9) << "2q fid" << std::setw(20) << "calibration age" << std::setw(14)
-              << "shots/s" << std::setw(12) << "cost/shot" << "\n";
+              << "queue" << std::setw(9) << "2q fid" << std::setw(20) << "calibration age" << std::setw(14) << "shots/s"
+              << std::setw(12) << "cost/shot"
+              << "\n";
     for (const auto& r : rows) {
       std::ostringstream age;
       if (r.contains("calibration_age_s")) {

@@ -14,7 +14,7 @@ struct CompileOptions {
   std::string file;
   std::string device;
   std::string until;  // empty: route with a device, else optimise
-  std::string emit;  // json, qasm3, stats; empty: json unless --hashes alone
+  std::string emit;   // json, qasm3, stats; empty: json unless --hashes alone
   std::string output;
   bool hashes = false;
   unsigned long long seed = 0x51A7E5EEDULL;

@@ -1,6 +1,5 @@
 // `qontos compile`: runs the compiler's passes up to one of them and writes its output.
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,11 +19,13 @@ namespace qontos::cli {
 void add_compile_command(CLI::App& app, CompileOptions& o) {
   CLI::App* cmd = app.add_subcommand("compile", "Compile an OpenQASM 2 or 3 file through the named passes");
   cmd->add_option("FILE", o.file, "OpenQASM source file ('-' reads standard input)")->required();
-  cmd->add_option("--device", o.device,
-                  "Device descriptor: a name in board/devices (e.g. superconducting-grid-16) or a path to a .json file");
+  cmd->add_option(
+      "--device", o.device,
+      "Device descriptor: a name in board/devices (e.g. superconducting-grid-16) or a path to a .json file");
   std::string passes;
   for (const auto& p : passes::pass_names()) passes += (passes.empty() ? "" : ", ") + p;
-  cmd->add_option("--until", o.until, "Stop after this pass (" + passes + "); default: schedule with a device, else optimise")
+  cmd->add_option("--until", o.until,
+                  "Stop after this pass (" + passes + "); default: schedule with a device, else optimise")
       ->check(CLI::IsMember(passes::pass_names()));
   cmd->add_option("--emit", o.emit, "Output format: json (canonical IR), qasm3, stats")
       ->check(CLI::IsMember({"json", "qasm3", "stats"}));
@@ -39,11 +40,11 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
       ->type_name("NAME=VALUE")
       ->check([](const std::string& v) {
         auto eq = v.find('=');
-        return eq == std::string::npos || eq == 0 || eq + 1 == v.size() ? std::string("expected NAME=VALUE, got '" + v + "'")
-                                                                        : std::string();
+        return eq == std::string::npos || eq == 0 || eq + 1 == v.size()
+                   ? std::string("expected NAME=VALUE, got '" + v + "'")
+                   : std::string();
       });
 }
-
 
 int run_compile(const CompileOptions& o) {
   const std::string path = o.file == "-" ? "<stdin>" : o.file;
@@ -71,14 +72,18 @@ int run_compile(const CompileOptions& o) {
     std::vector<passes::Stage> stages = passes::compile_source(source, path, until, ctx, eo);
     std::ostringstream out;
     if (o.hashes) {
-      for (const auto& s : stages) out << s.pass << (s.pass.size() < 10 ? std::string(10 - s.pass.size(), ' ') : " ") << s.hash << "\n";
+      for (const auto& s : stages)
+        out << s.pass << (s.pass.size() < 10 ? std::string(10 - s.pass.size(), ' ') : " ") << s.hash << "\n";
     }
     std::string emit = o.emit.empty() ? (o.hashes ? "" : "json") : o.emit;
     const ir::Program& final = stages.back().program;
-    if (emit == "json") out << ir::serialise_json(final) << "\n";
-    else if (emit == "qasm3") out << ir::emit_qasm3(final);
+    if (emit == "json")
+      out << ir::serialise_json(final) << "\n";
+    else if (emit == "qasm3")
+      out << ir::emit_qasm3(final);
     else if (emit == "stats") {
-      out << "pass: " << stages.back().pass << "\n" << "content_address: " << stages.back().hash << "\n";
+      out << "pass: " << stages.back().pass << "\n"
+          << "content_address: " << stages.back().hash << "\n";
       out << ir::format_stats(ir::compute_stats(final));
     }
     if (!write_output(o.output, out.str())) return 2;

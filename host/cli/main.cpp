@@ -1,7 +1,6 @@
 // The `qontos` command line. Exit codes: 0 success, 2 bad input or usage (with a diagnostic
 // on stderr), 1 an internal error.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"

@@ -1,14 +1,14 @@
 #include "cli/output.h"
 
-#include "exec/contract.h"
-#include "passes/pass.h"
-#include "qasm/diagnostic.h"
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+
+#include "exec/contract.h"
+#include "passes/pass.h"
+#include "qasm/diagnostic.h"
 
 namespace qontos::cli {
 

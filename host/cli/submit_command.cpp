@@ -1,8 +1,8 @@
 // `qontos submit`: runs a circuit end to end (compile, split, score backends, run, aggregate)
 // and prints the counts, the chosen backends and the timings, or the result document (--json).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iomanip>
@@ -21,7 +21,8 @@
 namespace qontos::cli {
 
 void add_submit_command(CLI::App& app, SubmitCliOptions& o) {
-  CLI::App* cmd = app.add_subcommand("submit", "Run a circuit on the best backend (or one you name) and print the counts");
+  CLI::App* cmd =
+      app.add_subcommand("submit", "Run a circuit on the best backend (or one you name) and print the counts");
   cmd->add_option("FILE", o.file, "OpenQASM 2 or 3 source file ('-' reads standard input)")->required();
   cmd->add_option("--shots", o.shots, "Number of shots")->check(CLI::Range(1LL, 100000000LL));
   cmd->add_option("--backend", o.backend, "auto (scored) or a backend name from 'qontos backends'");
@@ -91,7 +92,8 @@ std::string explain(const exec::RunOutcome& r) {
   out << "passes (SHA-256 of each pass's output):\n";
   passes(j["plan"]["passes"], "  ");
   const auto& parts = j["plan"]["parts"];
-  out << (parts.size() > 1 ? std::to_string(parts.size()) + " independent parts (no gate joins them):\n" : std::string());
+  out << (parts.size() > 1 ? std::to_string(parts.size()) + " independent parts (no gate joins them):\n"
+                           : std::string());
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& p = parts[k];
     if (parts.size() > 1) out << "part " << k << ": qubits " << abbreviated(p["qubits"]) << "\n";
@@ -102,16 +104,16 @@ std::string explain(const exec::RunOutcome& r) {
         out << "not eligible: " << c["reason"].get<std::string>() << "\n";
         continue;
       }
-      out << std::fixed << std::setprecision(3) << c["total"].get<double>() << "  (" << c["scores"]["fidelity"].get<double>()
-          << ", " << c["scores"]["queue"].get<double>() << ", " << c["scores"]["cost"].get<double>() << ", "
-          << c["scores"]["capacity"].get<double>() << ")\n";
+      out << std::fixed << std::setprecision(3) << c["total"].get<double>() << "  ("
+          << c["scores"]["fidelity"].get<double>() << ", " << c["scores"]["queue"].get<double>() << ", "
+          << c["scores"]["cost"].get<double>() << ", " << c["scores"]["capacity"].get<double>() << ")\n";
     }
     out << "  chosen: " << p["backend"].get<std::string>() << "; its passes:\n";
     passes(p["passes"], "    ");
     if (p.contains("partition"))
-      out << "  partition: " << p["partition"]["method"].get<std::string>() << ", modules " << p["partition"]["modules"].dump()
-          << ", qubit -> module " << abbreviated(p["partition"]["module_of_qubit"]) << ", gates cut "
-          << p["partition"]["cut_gates"] << "\n";
+      out << "  partition: " << p["partition"]["method"].get<std::string>() << ", modules "
+          << p["partition"]["modules"].dump() << ", qubit -> module " << abbreviated(p["partition"]["module_of_qubit"])
+          << ", gates cut " << p["partition"]["cut_gates"] << "\n";
     if (p.contains("duration_ns")) out << "  scheduled duration: " << p["duration_ns"].get<double>() << " ns\n";
   }
   return out.str();
@@ -131,10 +133,12 @@ std::string summary(const exec::RunOutcome& r) {
   const auto& parts = j["plan"]["parts"];
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& p = parts[k];
-    out << (parts.size() > 1 ? "part " + std::to_string(k) + " (qubits " + p["qubits"].dump() + ")" : std::string("backend"))
+    out << (parts.size() > 1 ? "part " + std::to_string(k) + " (qubits " + p["qubits"].dump() + ")"
+                             : std::string("backend"))
         << ": " << p["backend"].get<std::string>();
     for (const auto& c : p["candidates"])
-      if (c["backend"] == p["backend"]) out << " (score " << std::fixed << std::setprecision(3) << c["total"].get<double>() << ")";
+      if (c["backend"] == p["backend"])
+        out << " (score " << std::fixed << std::setprecision(3) << c["total"].get<double>() << ")";
     const auto& details = j["backends"][k]["details"];
     if (details.contains("bell_pairs") && details["bell_pairs"] != "0")
       out << ", Bell pairs " << details["bell_pairs"].get<std::string>();

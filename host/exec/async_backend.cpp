@@ -7,23 +7,34 @@ namespace qontos::exec {
 
 const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kValidation: return "validation";
-    case ErrorKind::kCapacity: return "capacity";
-    case ErrorKind::kUnsupported: return "unsupported";
-    case ErrorKind::kTransient: return "transient";
-    case ErrorKind::kDevice: return "device";
-    case ErrorKind::kCancelled: return "cancelled";
+    case ErrorKind::kValidation:
+      return "validation";
+    case ErrorKind::kCapacity:
+      return "capacity";
+    case ErrorKind::kUnsupported:
+      return "unsupported";
+    case ErrorKind::kTransient:
+      return "transient";
+    case ErrorKind::kDevice:
+      return "device";
+    case ErrorKind::kCancelled:
+      return "cancelled";
   }
   return "device";
 }
 
 const char* to_string(JobState state) {
   switch (state) {
-    case JobState::kQueued: return "queued";
-    case JobState::kRunning: return "running";
-    case JobState::kDone: return "done";
-    case JobState::kFailed: return "failed";
-    case JobState::kCancelled: return "cancelled";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kDone:
+      return "done";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "failed";
 }

@@ -5,13 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <thread>
 #include <exception>
 #include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "device/descriptor.h"
@@ -65,7 +65,7 @@ struct BackendResult {
   std::map<std::string, std::int64_t> counts;  // bitstring, classical bit 0 rightmost
   std::vector<std::string> shots;              // per-shot records when asked for
   std::int64_t num_shots = 0;
-  std::string method;                          // how the backend produced them ("sampled", ...)
+  std::string method;  // how the backend produced them ("sampled", ...)
   double run_seconds = 0;
   std::map<std::string, std::string> details;  // backend-specific facts (precision, noise model, ...)
 };

@@ -3,10 +3,11 @@
 // aggregation, the result document), with the backend's own run time taken out. The registry
 // (reading board/backends.json and the descriptors) is loaded once, as a long-lived service does;
 // BM_SubmitBellWithRegistryLoad adds it, as one CLI invocation pays it.
+#include "exec/runtime.h"
+
 #include <benchmark/benchmark.h>
 
 #include "backends/registry.h"
-#include "exec/runtime.h"
 
 namespace {
 

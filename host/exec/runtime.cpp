@@ -17,7 +17,9 @@ namespace qontos::exec {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::uint64_t part_seed(std::uint64_t seed, std::size_t part) {
   std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (part + 1);
@@ -26,7 +28,9 @@ std::uint64_t part_seed(std::uint64_t seed, std::size_t part) {
   return z ^ (z >> 31);
 }
 
-bool multi_module(const ExecutorContract& b) { return b.descriptor().modules.size() > 1; }
+bool multi_module(const ExecutorContract& b) {
+  return b.descriptor().modules.size() > 1;
+}
 
 struct PartRun {
   Part part;
@@ -56,8 +60,8 @@ nlohmann::ordered_json candidate_json(const CandidateScore& c) {
   j["queue_depth"] = c.queue_depth;
   j["cost_per_shot"] = c.cost_per_shot;
   j["capacity_fit"] = c.capacity_fit;
-  j["scores"] = {{"fidelity", c.fidelity_score}, {"queue", c.queue_score}, {"cost", c.cost_score},
-                 {"capacity", c.capacity_score}};
+  j["scores"] = {
+      {"fidelity", c.fidelity_score}, {"queue", c.queue_score}, {"cost", c.cost_score}, {"capacity", c.capacity_score}};
   j["total"] = c.total;
   return j;
 }
@@ -247,7 +251,9 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
   nlohmann::ordered_json& j = out.result;
   j["format"] = "qontos-result/1";
   j["compiler"] = o.compiler_version;
-  j["circuit"] = {{"path", path}, {"qubits", logical.num_qubits}, {"clbits", logical.num_clbits},
+  j["circuit"] = {{"path", path},
+                  {"qubits", logical.num_qubits},
+                  {"clbits", logical.num_clbits},
                   {"source_sha256", ir::sha256_hex(source)}};
   j["shots"] = o.shots;
   nlohmann::ordered_json cj = nlohmann::ordered_json::object();
@@ -256,7 +262,9 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
   if (o.keep_shots) j["per_shot"] = shots;
   nlohmann::ordered_json plan;
   plan["passes"] = stages_json(logical_stages);
-  plan["weights"] = {{"fidelity", o.weights.fidelity}, {"queue", o.weights.queue}, {"cost", o.weights.cost},
+  plan["weights"] = {{"fidelity", o.weights.fidelity},
+                     {"queue", o.weights.queue},
+                     {"cost", o.weights.cost},
                      {"capacity", o.weights.capacity}};
   plan["parts"] = nlohmann::ordered_json::array();
   nlohmann::ordered_json backends_json = nlohmann::ordered_json::array();
@@ -272,7 +280,9 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
     pj["passes"] = stages_json(r.stages);
     if (final_program.partition) {
       const auto& m = *final_program.partition;
-      pj["partition"] = {{"method", m.method}, {"modules", m.module_names}, {"module_of_qubit", m.module_of_qubit},
+      pj["partition"] = {{"method", m.method},
+                         {"modules", m.module_names},
+                         {"module_of_qubit", m.module_of_qubit},
                          {"cut_gates", m.cut_gates}};
     }
     if (!final_program.initial_layout.empty()) pj["initial_layout"] = final_program.initial_layout;
@@ -299,8 +309,11 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
   j["seeds"] = seeds;
   const double aggregate_s = since(aggregate_start);
   const double total_s = since(start);
-  j["timings"] = {{"compile_s", compile_s}, {"schedule_s", schedule_s}, {"run_s", run_s},
-                  {"aggregate_s", aggregate_s}, {"total_s", total_s}};
+  j["timings"] = {{"compile_s", compile_s},
+                  {"schedule_s", schedule_s},
+                  {"run_s", run_s},
+                  {"aggregate_s", aggregate_s},
+                  {"total_s", total_s}};
   out.run_seconds = backend_seconds;
   out.host_seconds = total_s - backend_seconds;
   return out;

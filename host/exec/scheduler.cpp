@@ -19,11 +19,16 @@ Weights Weights::parse(const std::string& text) {
     const double x = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0' || !std::isfinite(x) || x < 0)
       throw std::invalid_argument("weights: " + key + ": '" + value + "' is not a non-negative number");
-    if (key == "fidelity") w.fidelity = x;
-    else if (key == "queue") w.queue = x;
-    else if (key == "cost") w.cost = x;
-    else if (key == "capacity") w.capacity = x;
-    else throw std::invalid_argument("weights: '" + key + "' is not one of fidelity, queue, cost, capacity");
+    if (key == "fidelity")
+      w.fidelity = x;
+    else if (key == "queue")
+      w.queue = x;
+    else if (key == "cost")
+      w.cost = x;
+    else if (key == "capacity")
+      w.capacity = x;
+    else
+      throw std::invalid_argument("weights: '" + key + "' is not one of fidelity, queue, cost, capacity");
   }
   if (w.fidelity + w.queue + w.cost + w.capacity <= 0) throw std::invalid_argument("weights: all weights are zero");
   return w;

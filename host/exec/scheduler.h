@@ -25,11 +25,11 @@ struct Weights {
 struct CandidateScore {
   std::string backend;
   bool eligible = false;
-  std::string reason;            // why not eligible
+  std::string reason;             // why not eligible
   double estimated_fidelity = 0;  // product of gate, readout and Bell-pair fidelities
   int queue_depth = 0;
   double cost_per_shot = 0;
-  double capacity_fit = 0;        // circuit qubits / device qubits
+  double capacity_fit = 0;  // circuit qubits / device qubits
   double fidelity_score = 0, queue_score = 0, cost_score = 0, capacity_score = 0;
   double total = 0;
 };

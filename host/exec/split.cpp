@@ -11,7 +11,8 @@ struct UnionFind {
   std::vector<int> parent;
   explicit UnionFind(int n) : parent(static_cast<std::size_t>(n)) { std::iota(parent.begin(), parent.end(), 0); }
   int find(int x) {
-    while (parent[static_cast<std::size_t>(x)] != x) x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+    while (parent[static_cast<std::size_t>(x)] != x)
+      x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
     return x;
   }
   void unite(int a, int b) {
@@ -70,13 +71,15 @@ std::vector<Part> independent_parts(const ir::Program& p) {
     parts[it->second].qubits.push_back(q);
   }
   if (parts.size() <= 1) return {whole(p)};
-  std::vector<int> part_of_qubit(static_cast<std::size_t>(p.num_qubits), -1), local(static_cast<std::size_t>(p.num_qubits), -1);
+  std::vector<int> part_of_qubit(static_cast<std::size_t>(p.num_qubits), -1),
+      local(static_cast<std::size_t>(p.num_qubits), -1);
   for (std::size_t k = 0; k < parts.size(); ++k)
     for (std::size_t j = 0; j < parts[k].qubits.size(); ++j) {
       part_of_qubit[static_cast<std::size_t>(parts[k].qubits[j])] = static_cast<int>(k);
       local[static_cast<std::size_t>(parts[k].qubits[j])] = static_cast<int>(j);
     }
-  for (auto [clbit, qubit] : writer_of_clbit) parts[static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(qubit)])].clbits.push_back(clbit);
+  for (auto [clbit, qubit] : writer_of_clbit)
+    parts[static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(qubit)])].clbits.push_back(clbit);
   std::vector<std::map<int, int>> local_clbit(parts.size());
   for (std::size_t k = 0; k < parts.size(); ++k) {
     Part& part = parts[k];
@@ -95,7 +98,8 @@ std::vector<Part> independent_parts(const ir::Program& p) {
           ir::Op(std::move(copy), op.line));
     } else if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
       const auto k = static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(m->qubit)]);
-      parts[k].program.ops.push_back(ir::Op(ir::MeasureOp{local[static_cast<std::size_t>(m->qubit)], local_clbit[k].at(m->clbit)}, op.line));
+      parts[k].program.ops.push_back(
+          ir::Op(ir::MeasureOp{local[static_cast<std::size_t>(m->qubit)], local_clbit[k].at(m->clbit)}, op.line));
     } else if (const auto* r = std::get_if<ir::ResetOp>(&op.v)) {
       const auto k = static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(r->qubit)]);
       parts[k].program.ops.push_back(ir::Op(ir::ResetOp{local[static_cast<std::size_t>(r->qubit)]}, op.line));
@@ -103,7 +107,8 @@ std::vector<Part> independent_parts(const ir::Program& p) {
       std::map<std::size_t, ir::BarrierOp> per_part;
       for (int q : b->qubits)
         if (part_of_qubit[static_cast<std::size_t>(q)] >= 0)
-          per_part[static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(q)])].qubits.push_back(local[static_cast<std::size_t>(q)]);
+          per_part[static_cast<std::size_t>(part_of_qubit[static_cast<std::size_t>(q)])].qubits.push_back(
+              local[static_cast<std::size_t>(q)]);
       for (auto& [k, bar] : per_part) parts[k].program.ops.push_back(ir::Op(std::move(bar), op.line));
     } else if (const auto* d = std::get_if<ir::DelayOp>(&op.v)) {
       std::map<std::size_t, ir::DelayOp> per_part;
@@ -127,7 +132,8 @@ long long joining_gates(const ir::Program& program, const std::vector<int>& grou
     const auto* g = std::get_if<ir::GateOp>(&op.v);
     if (!g || g->qubits.size() < 2) return;
     for (int q : g->qubits)
-      if (group_of_qubit.at(static_cast<std::size_t>(q)) != group_of_qubit.at(static_cast<std::size_t>(g->qubits.front()))) {
+      if (group_of_qubit.at(static_cast<std::size_t>(q)) !=
+          group_of_qubit.at(static_cast<std::size_t>(g->qubits.front()))) {
         ++n;
         return;
       }

@@ -16,7 +16,9 @@ ir::Program normalised(const std::string& body) {
 }
 
 TEST(Split, DisjointGroupsBecomePartsWithTheirOwnBits) {
-  auto p = normalised("qubit[5] q;\nbit[5] c;\nh q[0];\ncx q[0], q[3];\nx q[2];\nc[4] = measure q[0];\nc[0] = measure q[3];\nc[1] = measure q[2];\n");
+  auto p = normalised(
+      "qubit[5] q;\nbit[5] c;\nh q[0];\ncx q[0], q[3];\nx q[2];\nc[4] = measure q[0];\nc[0] = measure q[3];\nc[1] = "
+      "measure q[2];\n");
   auto parts = independent_parts(p);
   ASSERT_EQ(parts.size(), 2u);  // q[1] and q[4] are untouched: in no part
   EXPECT_EQ(parts[0].qubits, (std::vector<int>{0, 3}));

@@ -8,10 +8,10 @@ namespace qontos::ir {
 namespace {
 
 const std::set<std::string>& stdgates() {
-  static const std::set<std::string> names = {"p",  "x",   "y",   "z",   "h",  "s",    "sdg",   "t",     "tdg",
-                                              "sx", "rx",  "ry",  "rz",  "cx", "cy",   "cz",    "cp",    "crx",
-                                              "cry", "crz", "ch", "swap", "ccx", "cswap", "cu",   "CX",    "phase",
-                                              "cphase", "id", "u1", "u2", "u3", "U", "gphase"};
+  static const std::set<std::string> names = {"p",      "x",   "y",  "z",    "h",   "s",     "sdg",   "t",  "tdg",
+                                              "sx",     "rx",  "ry", "rz",   "cx",  "cy",    "cz",    "cp", "crx",
+                                              "cry",    "crz", "ch", "swap", "ccx", "cswap", "cu",    "CX", "phase",
+                                              "cphase", "id",  "u1", "u2",   "u3",  "U",     "gphase"};
   return names;
 }
 
@@ -42,7 +42,8 @@ class Emitter {
       for (std::size_t i = 0; i < m.module_names.size(); ++i)
         out_ += (i ? "," : "") + m.module_names[i] + ":" + std::to_string(m.capacities[i]);
       out_ += " map=";
-      for (std::size_t i = 0; i < m.module_of_qubit.size(); ++i) out_ += (i ? "," : "") + std::to_string(m.module_of_qubit[i]);
+      for (std::size_t i = 0; i < m.module_of_qubit.size(); ++i)
+        out_ += (i ? "," : "") + std::to_string(m.module_of_qubit[i]);
       out_ += "\n";
     }
     if (p_.schedule) {
@@ -116,12 +117,18 @@ class Emitter {
   void gate(const GateOp& g) {
     for (const auto& m : g.modifiers) {
       switch (m.kind) {
-        case Modifier::Kind::kCtrl: out_ += m.count == 1 ? "ctrl @ " : "ctrl(" + std::to_string(m.count) + ") @ "; break;
+        case Modifier::Kind::kCtrl:
+          out_ += m.count == 1 ? "ctrl @ " : "ctrl(" + std::to_string(m.count) + ") @ ";
+          break;
         case Modifier::Kind::kNegCtrl:
           out_ += m.count == 1 ? "negctrl @ " : "negctrl(" + std::to_string(m.count) + ") @ ";
           break;
-        case Modifier::Kind::kInv: out_ += "inv @ "; break;
-        case Modifier::Kind::kPow: out_ += "pow(" + expr(m.exponent) + ") @ "; break;
+        case Modifier::Kind::kInv:
+          out_ += "inv @ ";
+          break;
+        case Modifier::Kind::kPow:
+          out_ += "pow(" + expr(m.exponent) + ") @ ";
+          break;
       }
     }
     if (g.controls > 0) out_ += g.controls == 1 ? "ctrl @ " : "ctrl(" + std::to_string(g.controls) + ") @ ";
@@ -147,7 +154,9 @@ class Emitter {
   }
 
   void emit(const GateOp& g, int) { gate(g); }
-  void emit(const MeasureOp& m, int) { out_ += clbit_name(p_, m.clbit) + " = measure " + qubit_name(p_, m.qubit) + ";\n"; }
+  void emit(const MeasureOp& m, int) {
+    out_ += clbit_name(p_, m.clbit) + " = measure " + qubit_name(p_, m.qubit) + ";\n";
+  }
   void emit(const ResetOp& r, int) { out_ += "reset " + qubit_name(p_, r.qubit) + ";\n"; }
   void emit(const BarrierOp& b, int) { out_ += "barrier " + qubits(b.qubits) + ";\n"; }
   void emit(const DelayOp& d, int) {
@@ -189,6 +198,8 @@ class Emitter {
 
 }  // namespace
 
-std::string emit_qasm3(const Program& program) { return Emitter(program).run(); }
+std::string emit_qasm3(const Program& program) {
+  return Emitter(program).run();
+}
 
 }  // namespace qontos::ir

@@ -41,9 +41,9 @@ using OpList = std::vector<Op>;
 struct GateOp {
   std::string name;
   std::vector<Angle> params;
-  std::vector<int> qubits;  // controls first, then the gate's own qubits
-  int controls = 0;         // leading qubits that control the named gate (after `inline`)
-  std::vector<Modifier> modifiers;  // before `inline` only; their control qubits lead `qubits`
+  std::vector<int> qubits;           // controls first, then the gate's own qubits
+  int controls = 0;                  // leading qubits that control the named gate (after `inline`)
+  std::vector<Modifier> modifiers;   // before `inline` only; their control qubits lead `qubits`
   std::vector<ExprPtr> param_exprs;  // inside a GateDefinition only: symbolic `params`
 };
 struct MeasureOp {
@@ -83,8 +83,8 @@ struct BreakOp {};
 struct ContinueOp {};
 
 struct Op {
-  std::variant<GateOp, MeasureOp, ResetOp, BarrierOp, DelayOp, GlobalPhaseOp, IfOp, WhileOp, AssignOp,
-               BreakOp, ContinueOp>
+  std::variant<GateOp, MeasureOp, ResetOp, BarrierOp, DelayOp, GlobalPhaseOp, IfOp, WhileOp, AssignOp, BreakOp,
+               ContinueOp>
       v;
   int line = 0;  // source line, for diagnostics; not part of the canonical form
   template <typename T, typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Op>>>
@@ -97,8 +97,8 @@ struct GateDefinition {
   std::string name;
   std::vector<std::string> param_names;
   std::vector<std::string> qubit_names;
-  OpList body;                          // GateOp (with param_exprs) and GlobalPhaseOp
-  std::vector<ExprPtr> phase_exprs;     // symbolic phase of each GlobalPhaseOp, in body order
+  OpList body;                       // GateOp (with param_exprs) and GlobalPhaseOp
+  std::vector<ExprPtr> phase_exprs;  // symbolic phase of each GlobalPhaseOp, in body order
   bool opaque = false;
 };
 
@@ -133,7 +133,7 @@ struct Program {
   /// final_layout[logical] = where that logical qubit ends. Empty before layout.
   std::vector<int> initial_layout;
   std::vector<int> final_layout;
-  std::string device;  // descriptor name once a device-specific pass has run
+  std::string device;                     // descriptor name once a device-specific pass has run
   std::optional<PartitionMap> partition;  // set by `partition`
   std::optional<Timeline> schedule;       // set by `schedule`
 };

@@ -132,11 +132,15 @@ class Writer {
         const Modifier& m = g.modifiers[i];
         if (i) out_ += ',';
         switch (m.kind) {
-          case Modifier::Kind::kCtrl: out_ += "{\"count\":" + std::to_string(m.count) + ",\"kind\":\"ctrl\"}"; break;
+          case Modifier::Kind::kCtrl:
+            out_ += "{\"count\":" + std::to_string(m.count) + ",\"kind\":\"ctrl\"}";
+            break;
           case Modifier::Kind::kNegCtrl:
             out_ += "{\"count\":" + std::to_string(m.count) + ",\"kind\":\"negctrl\"}";
             break;
-          case Modifier::Kind::kInv: out_ += "{\"kind\":\"inv\"}"; break;
+          case Modifier::Kind::kInv:
+            out_ += "{\"kind\":\"inv\"}";
+            break;
           case Modifier::Kind::kPow:
             out_ += "{\"exponent\":";
             string(expr(m.exponent));
@@ -168,7 +172,8 @@ class Writer {
     out_ += '}';
   }
   void emit(const MeasureOp& m) {
-    out_ += "{\"clbit\":" + std::to_string(m.clbit) + ",\"kind\":\"measure\",\"qubit\":" + std::to_string(m.qubit) + "}";
+    out_ +=
+        "{\"clbit\":" + std::to_string(m.clbit) + ",\"kind\":\"measure\",\"qubit\":" + std::to_string(m.qubit) + "}";
   }
   void emit(const ResetOp& r) { out_ += "{\"kind\":\"reset\",\"qubit\":" + std::to_string(r.qubit) + "}"; }
   void emit(const BarrierOp& b) {

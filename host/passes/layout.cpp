@@ -2,16 +2,16 @@
 // program onto physical qubits. It sets initial_layout (logical -> physical, every logical
 // qubit gets a home even when unused) and final_layout (= initial_layout; `route` updates it),
 // relabels every qubit operand (if/while bodies included) to its physical index, sets
-// num_qubits to the device's qubit count (on an all-to-all device it keeps the program's own), clears the quantum registers (physical qubits print
-// as "$k") and records the device name. Gates and their order are unchanged.
+// num_qubits to the device's qubit count (on an all-to-all device it keeps the program's own), clears the quantum
+// registers (physical qubits print as "$k") and records the device name. Gates and their order are unchanged.
 //
 // The placement follows SABRE (Li, Ding, Xie 2019): from ctx.routing_trials seeded random
 // starting layouts, route the circuit forwards and backwards twice (the final layout of one
 // direction seeds the next), then score each resulting layout by the SWAPs a forward routing
 // would insert. The trivial layout (logical i on physical i) and a greedy placement (each new
 // qubit next to its first partner; it suits chains and stars) are scored too, and the first
-// trial refines the greedy one, so a circuit that already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins; ties go to the earlier
-// candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
+// trial refines the greedy one, so a circuit that already fits the coupling map keeps zero SWAPs. Fewest SWAPs wins;
+// ties go to the earlier candidate. The scoring run uses the same seed as the `route` pass, so `route` inserts exactly
 // the SWAP count this pass chose for. On an all-to-all device the layout is the trivial one and
 // gates on any number of qubits are accepted; elsewhere a gate on more than two qubits is
 // refused (decompose must run first). On a multi-module device the program's partition
@@ -56,7 +56,8 @@ std::vector<int> greedy_layout(const ir::Program& in, const sabre::Device& dev) 
       if (used[static_cast<std::size_t>(p)]) continue;
       if (anchor < 0) {
         // No anchor: the free qubit with the most couplers.
-        if (best < 0 || dev.neighbours[static_cast<std::size_t>(p)].size() > dev.neighbours[static_cast<std::size_t>(best)].size())
+        if (best < 0 ||
+            dev.neighbours[static_cast<std::size_t>(p)].size() > dev.neighbours[static_cast<std::size_t>(best)].size())
           best = p;
       } else if (best < 0 || dev.distance(anchor, p) < dev.distance(anchor, best)) {
         best = p;
@@ -179,7 +180,8 @@ ir::Program run_layout(const ir::Program& in, const PassContext& ctx) {
     throw PassError("circuit needs " + std::to_string(in.num_qubits) + " qubits; device " + desc.name + " has " +
                     std::to_string(desc.num_qubits));
   if (!in.initial_layout.empty())
-    throw PassError("layout: program is already laid out" + (in.device.empty() ? std::string() : " for device " + in.device));
+    throw PassError("layout: program is already laid out" +
+                    (in.device.empty() ? std::string() : " for device " + in.device));
   sabre::check_routable(in, "layout", desc.all_to_all);
   std::vector<int> placement(static_cast<std::size_t>(desc.num_qubits));
   std::iota(placement.begin(), placement.end(), 0);

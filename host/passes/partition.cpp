@@ -4,8 +4,9 @@
 // A device without modules is one module holding all its qubits; without a device, the
 // program's qubits form one module named "all". The method is ctx.partitioner: greedy,
 // spectral, manual (ctx.partition_map) or auto (chosen by size, see docs/PARTITIONING.md).
-#include "device/descriptor.h"
 #include "partition/partition.h"
+
+#include "device/descriptor.h"
 #include "passes/pass.h"
 
 namespace qontos::passes {

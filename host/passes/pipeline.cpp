@@ -27,7 +27,9 @@ const std::vector<std::string>& pass_names() {
   return names;
 }
 
-ir::Program run_parse(const std::string& source, const std::string& path) { return qasm::elaborate_source(source, path); }
+ir::Program run_parse(const std::string& source, const std::string& path) {
+  return qasm::elaborate_source(source, path);
+}
 
 namespace {
 using PassFn = ir::Program (*)(const ir::Program&, const PassContext&);

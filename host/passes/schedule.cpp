@@ -15,7 +15,8 @@ namespace {
 
 class Scheduler {
  public:
-  Scheduler(const device::Descriptor* device, int num_qubits) : device_(device), free_at_(static_cast<std::size_t>(num_qubits), 0) {}
+  Scheduler(const device::Descriptor* device, int num_qubits)
+      : device_(device), free_at_(static_cast<std::size_t>(num_qubits), 0) {}
 
   double gate_duration(const ir::GateOp& g) const {
     if (!device_) return 0;
@@ -38,11 +39,16 @@ class Scheduler {
 
   static std::vector<int> qubits_of(const ir::Op& op, int num_qubits) {
     std::vector<int> qs;
-    if (const auto* g = std::get_if<ir::GateOp>(&op.v)) qs = g->qubits;
-    else if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) qs = {m->qubit};
-    else if (const auto* r = std::get_if<ir::ResetOp>(&op.v)) qs = {r->qubit};
-    else if (const auto* b = std::get_if<ir::BarrierOp>(&op.v)) qs = b->qubits;
-    else if (const auto* d = std::get_if<ir::DelayOp>(&op.v)) qs = d->qubits;
+    if (const auto* g = std::get_if<ir::GateOp>(&op.v))
+      qs = g->qubits;
+    else if (const auto* m = std::get_if<ir::MeasureOp>(&op.v))
+      qs = {m->qubit};
+    else if (const auto* r = std::get_if<ir::ResetOp>(&op.v))
+      qs = {r->qubit};
+    else if (const auto* b = std::get_if<ir::BarrierOp>(&op.v))
+      qs = b->qubits;
+    else if (const auto* d = std::get_if<ir::DelayOp>(&op.v))
+      qs = d->qubits;
     else if (std::holds_alternative<ir::IfOp>(op.v) || std::holds_alternative<ir::WhileOp>(op.v))
       for (int q = 0; q < num_qubits; ++q) qs.push_back(q);  // control flow waits for every qubit
     return qs;
@@ -61,13 +67,16 @@ class Scheduler {
     double start = 0;
     for (int q : qs) start = std::max(start, free_at_[static_cast<std::size_t>(q)]);
     double duration = 0;
-    if (const auto* g = std::get_if<ir::GateOp>(&op.v)) duration = gate_duration(*g);
+    if (const auto* g = std::get_if<ir::GateOp>(&op.v))
+      duration = gate_duration(*g);
     else if (std::holds_alternative<ir::MeasureOp>(op.v) || std::holds_alternative<ir::ResetOp>(op.v))
       duration = device_ ? device_->measure_duration_ns : 0;
-    else if (const auto* d = std::get_if<ir::DelayOp>(&op.v)) duration = delay_ns(*d);
+    else if (const auto* d = std::get_if<ir::DelayOp>(&op.v))
+      duration = delay_ns(*d);
     else if (const auto* i = std::get_if<ir::IfOp>(&op.v))
       duration = std::max(block_duration(i->then_ops), block_duration(i->else_ops));
-    else if (const auto* w = std::get_if<ir::WhileOp>(&op.v)) duration = block_duration(w->body);
+    else if (const auto* w = std::get_if<ir::WhileOp>(&op.v))
+      duration = block_duration(w->body);
     for (int q : qs) free_at_[static_cast<std::size_t>(q)] = start + duration;
     end_ = std::max(end_, start + duration);
     return start;

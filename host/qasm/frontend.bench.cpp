@@ -47,7 +47,8 @@ void Frontend_Tokenize(benchmark::State& state) {
     tokens = 0;
     while (lexer.next().kind != qontos::qasm::TokenKind::kEnd) ++tokens;
   }
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsIterationInvariantRate);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file->text.size()));
   state.SetLabel(kFiles[state.range(0)]);
 }
@@ -62,7 +63,8 @@ void Frontend_ParseInlineNormalise(benchmark::State& state) {
     p = qontos::passes::run_normalise(p, {});
   }
   const long long gates = qontos::ir::compute_stats(p).gates;
-  state.counters["gates/s"] = benchmark::Counter(static_cast<double>(gates), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["gates/s"] =
+      benchmark::Counter(static_cast<double>(gates), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["gates"] = static_cast<double>(gates);
   state.SetLabel(kFiles[state.range(0)]);
 }

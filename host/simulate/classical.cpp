@@ -14,11 +14,16 @@ struct TypeInfo {
 TypeInfo parse_type(const std::string& type) {
   TypeInfo t;
   std::string head = type.substr(0, type.find('['));
-  if (head == "uint") t.base = TypeInfo::Base::kUint;
-  else if (head == "float") t.base = TypeInfo::Base::kFloat;
-  else if (head == "angle") t.base = TypeInfo::Base::kAngle;
-  else if (head == "bool") t.base = TypeInfo::Base::kBool;
-  else if (head == "bit") t.base = TypeInfo::Base::kBit;
+  if (head == "uint")
+    t.base = TypeInfo::Base::kUint;
+  else if (head == "float")
+    t.base = TypeInfo::Base::kFloat;
+  else if (head == "angle")
+    t.base = TypeInfo::Base::kAngle;
+  else if (head == "bool")
+    t.base = TypeInfo::Base::kBool;
+  else if (head == "bit")
+    t.base = TypeInfo::Base::kBit;
   if (auto open = type.find('['); open != std::string::npos) t.width = std::stoi(type.substr(open + 1));
   return t;
 }
@@ -136,9 +141,15 @@ Value ClassicalState::evaluate(const ir::Expr& e) const {
         if (op == "/") return Value::of_real(x / y);
       } else {
         std::int64_t x = a.integer, y = b.integer;
-        if (op == "+") return Value::of_int(static_cast<std::int64_t>(static_cast<std::uint64_t>(x) + static_cast<std::uint64_t>(y)));
-        if (op == "-") return Value::of_int(static_cast<std::int64_t>(static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(y)));
-        if (op == "*") return Value::of_int(static_cast<std::int64_t>(static_cast<std::uint64_t>(x) * static_cast<std::uint64_t>(y)));
+        if (op == "+")
+          return Value::of_int(
+              static_cast<std::int64_t>(static_cast<std::uint64_t>(x) + static_cast<std::uint64_t>(y)));
+        if (op == "-")
+          return Value::of_int(
+              static_cast<std::int64_t>(static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(y)));
+        if (op == "*")
+          return Value::of_int(
+              static_cast<std::int64_t>(static_cast<std::uint64_t>(x) * static_cast<std::uint64_t>(y)));
         if (op == "/" || op == "%") {
           if (y == 0) throw std::runtime_error("division by zero at run time");
           return Value::of_int(op == "/" ? x / y : x % y);
@@ -146,7 +157,8 @@ Value ClassicalState::evaluate(const ir::Expr& e) const {
         if (op == "&") return Value::of_int(x & y);
         if (op == "|") return Value::of_int(x | y);
         if (op == "^") return Value::of_int(x ^ y);
-        if (op == "<<") return Value::of_int(y >= 64 ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y));
+        if (op == "<<")
+          return Value::of_int(y >= 64 ? 0 : static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << y));
         if (op == ">>") return Value::of_int(y >= 64 ? 0 : x >> y);
       }
       break;

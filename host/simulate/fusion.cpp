@@ -75,7 +75,9 @@ void left_multiply(Block& block, const GateAction& g) {
   }
 }
 
-GateAction to_action(Block&& b) { return GateAction{{}, std::move(b.qubits), std::move(b.matrix)}; }
+GateAction to_action(Block&& b) {
+  return GateAction{{}, std::move(b.qubits), std::move(b.matrix)};
+}
 
 }  // namespace
 
@@ -85,7 +87,7 @@ std::vector<GateAction> fuse_gates(const std::vector<GateAction>& gates, int max
     // Still fuse runs of single-qubit gates on the same qubit.
     max_qubits = 1;
   }
-  std::map<int, Block> open;  // by id
+  std::map<int, Block> open;    // by id
   std::map<int, int> block_of;  // qubit -> open block id
   int next_id = 0;
 
@@ -101,7 +103,8 @@ std::vector<GateAction> fuse_gates(const std::vector<GateAction>& gates, int max
     touched.insert(touched.end(), gate.targets.begin(), gate.targets.end());
     std::vector<int> ids;
     for (int q : touched)
-      if (auto it = block_of.find(q); it != block_of.end() && std::find(ids.begin(), ids.end(), it->second) == ids.end())
+      if (auto it = block_of.find(q);
+          it != block_of.end() && std::find(ids.begin(), ids.end(), it->second) == ids.end())
         ids.push_back(it->second);
     std::vector<int> union_qubits = touched;
     for (int id : ids)

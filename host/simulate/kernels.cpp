@@ -17,7 +17,7 @@ namespace {
 template <typename Real>
 struct Plan {
   int dimension = 0;
-  std::vector<std::uint64_t> offsets;  // offsets[l]: amplitude offset of group member l
+  std::vector<std::uint64_t> offsets;    // offsets[l]: amplitude offset of group member l
   std::vector<std::uint64_t> low_masks;  // for each inserted bit, in ascending order
   std::uint64_t control_bits = 0;
   std::vector<Real> column_re, column_im;  // matrix column-major: [c * dimension + r]
@@ -142,8 +142,8 @@ void chunk_dynamic(std::complex<Real>* amps, std::uint64_t begin, std::uint64_t 
 }
 
 template <typename Real, int D>
-__attribute__((target("avx2,fma"))) void chunk_avx2(std::complex<Real>* amps, std::uint64_t begin,
-                                                    std::uint64_t end, const Plan<Real>& plan) {
+__attribute__((target("avx2,fma"))) void chunk_avx2(std::complex<Real>* amps, std::uint64_t begin, std::uint64_t end,
+                                                    const Plan<Real>& plan) {
   chunk_body<Real, D>(amps, begin, end, plan);
 }
 template <typename Real, int D>
@@ -163,12 +163,18 @@ template <typename Real>
 ChunkFn<Real> select(int dimension) {
   const bool avx2 = cpu_has_avx2();
   switch (dimension) {
-    case 2: return avx2 ? chunk_avx2<Real, 2> : chunk_portable<Real, 2>;
-    case 4: return avx2 ? chunk_avx2<Real, 4> : chunk_portable<Real, 4>;
-    case 8: return avx2 ? chunk_avx2<Real, 8> : chunk_portable<Real, 8>;
-    case 16: return avx2 ? chunk_avx2<Real, 16> : chunk_portable<Real, 16>;
-    case 32: return avx2 ? chunk_avx2<Real, 32> : chunk_portable<Real, 32>;
-    default: return chunk_dynamic<Real>;
+    case 2:
+      return avx2 ? chunk_avx2<Real, 2> : chunk_portable<Real, 2>;
+    case 4:
+      return avx2 ? chunk_avx2<Real, 4> : chunk_portable<Real, 4>;
+    case 8:
+      return avx2 ? chunk_avx2<Real, 8> : chunk_portable<Real, 8>;
+    case 16:
+      return avx2 ? chunk_avx2<Real, 16> : chunk_portable<Real, 16>;
+    case 32:
+      return avx2 ? chunk_avx2<Real, 32> : chunk_portable<Real, 32>;
+    default:
+      return chunk_dynamic<Real>;
   }
 }
 
@@ -223,7 +229,9 @@ void apply_matrix(std::complex<Real>* amps, int num_qubits, const std::vector<in
   }
 }
 
-const char* kernel_isa() { return cpu_has_avx2() ? "avx2" : "portable"; }
+const char* kernel_isa() {
+  return cpu_has_avx2() ? "avx2" : "portable";
+}
 
 template void apply_matrix<float>(std::complex<float>*, int, const std::vector<int>&, const std::vector<int>&,
                                   const std::vector<std::complex<double>>&);

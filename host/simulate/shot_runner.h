@@ -79,7 +79,8 @@ ShotResult run_trajectories(const ir::Program& program, State& state, const Shot
     Rng rng = Rng::stream(options.seed, static_cast<std::uint64_t>(shot));
     execute_ops(tail, state, classical, rng, options);
     record_shot(result, classical, options.keep_shots);
-    if (options.progress && (shot & 63) == 63) options.progress(static_cast<double>(shot + 1) / static_cast<double>(options.shots));
+    if (options.progress && (shot & 63) == 63)
+      options.progress(static_cast<double>(shot + 1) / static_cast<double>(options.shots));
   }
   return result;
 }

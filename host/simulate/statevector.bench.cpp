@@ -3,6 +3,8 @@
 // and CZ on random disjoint pairs, until the circuit has the requested number of gates. Counters:
 // seconds per gate, gates fused into how many sweeps, and the effective memory bandwidth (each
 // sweep reads and writes the whole state once) next to this machine's measured copy bandwidth.
+#include "simulate/statevector.h"
+
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include <numeric>
 
 #include "simulate/fusion.h"
-#include "simulate/statevector.h"
 #include "simulate/statevector_run.h"
 
 namespace {
@@ -58,8 +59,8 @@ void BM_StatevectorRandom(benchmark::State& state) {
   }
   const double bytes_per_sweep = 2.0 * static_cast<double>(sv.size() * sizeof(std::complex<Real>));
   state.counters["sweeps"] = static_cast<double>(actions.size());
-  state.counters["s_per_gate"] = benchmark::Counter(static_cast<double>(gates),
-                                                    benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["s_per_gate"] = benchmark::Counter(
+      static_cast<double>(gates), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["GB/s"] = benchmark::Counter(bytes_per_sweep * static_cast<double>(actions.size()) / 1e9,
                                               benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -75,11 +76,13 @@ void BM_MemoryCopyBandwidth(benchmark::State& state) {
 #pragma omp parallel for schedule(static)
     for (int chunk = 0; chunk < 64; ++chunk) {
       const std::size_t size = bytes / 64;
-      std::memcpy(b.get() + static_cast<std::size_t>(chunk) * size, a.get() + static_cast<std::size_t>(chunk) * size, size);
+      std::memcpy(b.get() + static_cast<std::size_t>(chunk) * size, a.get() + static_cast<std::size_t>(chunk) * size,
+                  size);
     }
     benchmark::DoNotOptimize(b.get());
   }
-  state.counters["GB/s"] = benchmark::Counter(2.0 * static_cast<double>(bytes) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GB/s"] =
+      benchmark::Counter(2.0 * static_cast<double>(bytes) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 }  // namespace
@@ -87,11 +90,27 @@ void BM_MemoryCopyBandwidth(benchmark::State& state) {
 BENCHMARK(BM_MemoryCopyBandwidth)->Unit(benchmark::kMillisecond)->UseRealTime();
 // Args: qubits, gates, fusion width. 24 qubits / 267 gates is the peer's reference circuit size.
 BENCHMARK(BM_StatevectorRandom<float>)
-    ->Args({20, 200, 4})->Args({22, 240, 4})->Args({24, 267, 4})->Args({24, 267, 1})->Args({24, 267, 3})->Args({24, 267, 5})
-    ->Args({26, 300, 4})->Args({26, 300, 1})->Args({28, 340, 4})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);
+    ->Args({20, 200, 4})
+    ->Args({22, 240, 4})
+    ->Args({24, 267, 4})
+    ->Args({24, 267, 1})
+    ->Args({24, 267, 3})
+    ->Args({24, 267, 5})
+    ->Args({26, 300, 4})
+    ->Args({26, 300, 1})
+    ->Args({28, 340, 4})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(0.5);
 // Fusion width 1 keeps each sweep memory-bound: the GB/s counter is then comparable with the
 // copy bandwidth (26 qubits: 512 MiB single, 1 GiB double, larger than the last-level cache).
 BENCHMARK(BM_StatevectorRandom<double>)
-    ->Args({20, 200, 4})->Args({22, 240, 4})->Args({24, 267, 4})->Args({26, 300, 4})->Args({26, 300, 1})->Args({28, 340, 4})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);
+    ->Args({20, 200, 4})
+    ->Args({22, 240, 4})
+    ->Args({24, 267, 4})
+    ->Args({26, 300, 4})
+    ->Args({26, 300, 1})
+    ->Args({28, 340, 4})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(0.5);

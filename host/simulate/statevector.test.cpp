@@ -133,8 +133,8 @@ TEST(StatevectorFusion, FusedSequenceGivesTheSameState) {
       for (int j = 0; j < n; ++j) q[j] = j;
       std::shuffle(q.begin(), q.end(), g);
       const int k = 1 + static_cast<int>(g() % 2), c = static_cast<int>(g() % 2);
-      gates.push_back(GateAction{{q.begin() + k, q.begin() + k + c}, {q.begin(), q.begin() + k},
-                                 random_unitary_like(1 << k, g)});
+      gates.push_back(
+          GateAction{{q.begin() + k, q.begin() + k + c}, {q.begin(), q.begin() + k}, random_unitary_like(1 << k, g)});
     }
     for (int width : {1, 2, 3, 4, 5}) {
       auto fused = fuse_gates(gates, width);

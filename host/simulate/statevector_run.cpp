@@ -33,10 +33,8 @@ template <typename Real>
 ShotResult run_with(const ir::Program& program, const ShotOptions& shots, const StatevectorOptions& options) {
   Statevector<Real> state(program.num_qubits);
   if (!measurements_are_terminal(program)) {
-    std::function<void(const ir::OpList&, Statevector<Real>&)> prefix = [&](const ir::OpList& head,
-                                                                            Statevector<Real>& s) {
-      evolve(s, head, options.fusion_max_qubits);
-    };
+    std::function<void(const ir::OpList&, Statevector<Real>&)> prefix =
+        [&](const ir::OpList& head, Statevector<Real>& s) { evolve(s, head, options.fusion_max_qubits); };
     return run_trajectories(program, state, shots, prefix);
   }
   // One evolution, then every shot drawn from |amplitude|^2 and mapped onto the measured bits.

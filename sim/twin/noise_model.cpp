@@ -1,7 +1,6 @@
 #include "twin/noise_model.h"
 
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "ir/gate_set.h"
@@ -136,13 +135,16 @@ void apply_calibration(NoiseModel& model, const device::Descriptor& d, const std
         const auto u = static_cast<std::size_t>(index);
         for (const auto& [field, v] : q.items()) {
           if (field == "qubit") continue;
-          if (field == "t1_us") model.t1_ns[u] = positive(v, at + ".t1_us") * 1000;
-          else if (field == "t2_us") model.t2_ns[u] = positive(v, at + ".t2_us") * 1000;
-          else if (field == "readout_fidelity") model.readout_error[u] = 1 - probability(v, at + ".readout_fidelity");
-          else fail(at + "." + field, "unknown field");
+          if (field == "t1_us")
+            model.t1_ns[u] = positive(v, at + ".t1_us") * 1000;
+          else if (field == "t2_us")
+            model.t2_ns[u] = positive(v, at + ".t2_us") * 1000;
+          else if (field == "readout_fidelity")
+            model.readout_error[u] = 1 - probability(v, at + ".readout_fidelity");
+          else
+            fail(at + "." + field, "unknown field");
         }
-        if (model.t1_ns[u] > 0 && model.t2_ns[u] > 2 * model.t1_ns[u])
-          fail(at, "T2 cannot exceed 2*T1");
+        if (model.t1_ns[u] > 0 && model.t2_ns[u] > 2 * model.t1_ns[u]) fail(at, "T2 cannot exceed 2*T1");
       }
     } else {
       fail(key, "unknown field");

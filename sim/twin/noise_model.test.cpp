@@ -7,7 +7,9 @@
 namespace qontos::twin {
 namespace {
 
-device::Descriptor grid() { return device::load_descriptor("superconducting-grid-16", QONTOS_DEVICES_DIR); }
+device::Descriptor grid() {
+  return device::load_descriptor("superconducting-grid-16", QONTOS_DEVICES_DIR);
+}
 
 TEST(NoiseModel, ComesFromTheDescriptor) {
   const auto d = grid();
@@ -53,10 +55,14 @@ TEST(NoiseModel, MalformedCalibrationRecordsNameTheField) {
   EXPECT_EQ(message("{").rfind("cal.json: (document): not valid JSON", 0), 0u);
   EXPECT_EQ(message(R"({"device": "modular-2x16"})"),
             "cal.json: device: the record is for 'modular-2x16', not for 'superconducting-grid-16'");
-  EXPECT_EQ(message(R"({"qubits": [{"qubit": 16}]})"), "cal.json: qubits[0].qubit: 16 is not a qubit of 'superconducting-grid-16'");
-  EXPECT_EQ(message(R"({"qubits": [{"qubit": 1, "t1_us": -3}]})"), "cal.json: qubits[0].t1_us: must be a positive number");
-  EXPECT_EQ(message(R"({"qubits": [{"qubit": 1, "t1_us": 10, "t2_us": 30}]})"), "cal.json: qubits[0]: T2 cannot exceed 2*T1");
-  EXPECT_EQ(message(R"({"gate_fidelity": {"cx": 0.99}})"), "cal.json: gate_fidelity.cx: is not a native gate of 'superconducting-grid-16'");
+  EXPECT_EQ(message(R"({"qubits": [{"qubit": 16}]})"),
+            "cal.json: qubits[0].qubit: 16 is not a qubit of 'superconducting-grid-16'");
+  EXPECT_EQ(message(R"({"qubits": [{"qubit": 1, "t1_us": -3}]})"),
+            "cal.json: qubits[0].t1_us: must be a positive number");
+  EXPECT_EQ(message(R"({"qubits": [{"qubit": 1, "t1_us": 10, "t2_us": 30}]})"),
+            "cal.json: qubits[0]: T2 cannot exceed 2*T1");
+  EXPECT_EQ(message(R"({"gate_fidelity": {"cx": 0.99}})"),
+            "cal.json: gate_fidelity.cx: is not a native gate of 'superconducting-grid-16'");
   EXPECT_EQ(message(R"({"gate_fidelity": {"cz": 1.5}})"), "cal.json: gate_fidelity.cz: must be a number in [0, 1]");
   EXPECT_EQ(message(R"({"colour": "blue"})"), "cal.json: colour: unknown field");
 }

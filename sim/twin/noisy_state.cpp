@@ -17,7 +17,8 @@ NoisyState::NoisyState(const NoiseModel& model, std::vector<int> physical_qubits
       device_qubits_(device_qubits),
       state_(static_cast<int>(physical_.size())),
       clock_ns_(physical_.size(), 0) {
-  for (std::size_t i = 0; i < physical_.size(); ++i) local_of_.at(static_cast<std::size_t>(physical_[i])) = static_cast<int>(i);
+  for (std::size_t i = 0; i < physical_.size(); ++i)
+    local_of_.at(static_cast<std::size_t>(physical_[i])) = static_cast<int>(i);
 }
 
 int NoisyState::local(int physical) const {

@@ -36,8 +36,8 @@ class NoisyState final : public simulate::QuantumState {
   double synchronise(const std::vector<int>& local_qubits);
 
   const NoiseModel& model_;
-  std::vector<int> physical_;     // local -> physical
-  std::vector<int> local_of_;     // physical -> local (-1 if unused)
+  std::vector<int> physical_;  // local -> physical
+  std::vector<int> local_of_;  // physical -> local (-1 if unused)
   int device_qubits_ = 0;
   simulate::Statevector<double> state_;
   std::vector<double> clock_ns_;  // per local qubit

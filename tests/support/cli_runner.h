@@ -44,7 +44,8 @@ inline CliRun qontos(const std::string& args, const std::string& stdin_text = ""
   fs::path err = scratch() / ("err" + std::to_string(n));
   fs::path in = scratch() / ("in" + std::to_string(n++));
   std::ofstream(in) << stdin_text;
-  std::string cmd = std::string(QONTOS_CLI) + " " + args + " <" + in.string() + " >" + out.string() + " 2>" + err.string();
+  std::string cmd =
+      std::string(QONTOS_CLI) + " " + args + " <" + in.string() + " >" + out.string() + " 2>" + err.string();
   int status = std::system(cmd.c_str());
   CliRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -2,13 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <iostream>
-#include <map>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -20,7 +19,8 @@ namespace {
 
 bool starts_with_word(const std::string& s, const std::string& word) {
   if (s.compare(0, word.size(), word) != 0) return false;
-  return s.size() == word.size() || !(std::isalnum(static_cast<unsigned char>(s[word.size()])) || s[word.size()] == '_');
+  return s.size() == word.size() ||
+         !(std::isalnum(static_cast<unsigned char>(s[word.size()])) || s[word.size()] == '_');
 }
 
 std::string trim(const std::string& s) {
@@ -72,7 +72,9 @@ std::vector<std::string> statements_of(const std::string& text) {
   return out;
 }
 
-bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool identifier_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Position of `word` in s as a whole word at or after `from`, or npos.
 std::size_t find_word(const std::string& s, const std::string& word, std::size_t from = 0) {
@@ -117,7 +119,8 @@ std::vector<QubitRef> qubit_refs(const std::string& s, const std::set<std::strin
     if (k < s.size() && s[k] == '[') {
       const std::size_t close = s.find(']', k);
       const std::string inside = trim(s.substr(k + 1, close == std::string::npos ? std::string::npos : close - k - 1));
-      if (!inside.empty() && std::all_of(inside.begin(), inside.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      if (!inside.empty() &&
+          std::all_of(inside.begin(), inside.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
         ref.index = std::stoll(inside);
     }
     out.push_back(std::move(ref));
@@ -179,8 +182,10 @@ QasmScan scan_qasm(const std::string& text) {
       } else if (std::regex_match(s, m, qubit_array)) {
         std::smatch size;
         const std::string size_text = m[1].str();
-        if (std::regex_match(size_text, size, literal)) scan.qubits += std::stoi(size[1].str());
-        else scan.qubits_known = false;
+        if (std::regex_match(size_text, size, literal))
+          scan.qubits += std::stoi(size[1].str());
+        else
+          scan.qubits_known = false;
         name = m[2].str();
       } else if (std::regex_match(s, m, qubit_single)) {
         scan.qubits += 1;
@@ -207,7 +212,8 @@ QasmScan scan_qasm(const std::string& text) {
     if (measured.empty() || scan.gate_after_measure) continue;
     for (const QubitRef& r : qubit_refs(s, registers))
       for (const QubitRef& done : measured)
-        if (r.reg == done.reg && (r.index < 0 || done.index < 0 || r.index == done.index)) scan.gate_after_measure = true;
+        if (r.reg == done.reg && (r.index < 0 || done.index < 0 || r.index == done.index))
+          scan.gate_after_measure = true;
   }
   return scan;
 }

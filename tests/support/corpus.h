@@ -25,10 +25,10 @@ std::string test_name(const std::string& relative_path);
 /// What a quick look at OpenQASM 2 or 3 source text shows, without the compiler. Comments and
 /// the bodies of gate definitions are ignored; statements end at ';', '{' or '}'.
 struct QasmScan {
-  int qubits = 0;             // qubits declared by top-level qreg / qubit declarations
-  bool qubits_known = true;   // false if a declaration's size is not an integer literal
-  long long statements = 0;   // statements outside gate definitions
-  bool reset = false;         // some statement resets a qubit
+  int qubits = 0;                  // qubits declared by top-level qreg / qubit declarations
+  bool qubits_known = true;        // false if a declaration's size is not an integer literal
+  long long statements = 0;        // statements outside gate definitions
+  bool reset = false;              // some statement resets a qubit
   bool classical_control = false;  // some statement is an if (...) or while (...)
   /// Some statement other than a measurement or barrier names a qubit (or the whole register of
   /// a qubit) that an earlier statement measured: a mid-circuit measurement.
