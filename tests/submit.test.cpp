@@ -14,7 +14,11 @@
 #include "device/descriptor.h"
 #include "exec/runtime.h"
 #include "passes/pipeline.h"
+#include "simulate/statevector_run.h"
 #include "support/cli_runner.h"
+#include "twin/twin_run.h"
+
+#include <omp.h>
 
 namespace qontos {
 namespace {
@@ -136,6 +140,33 @@ TEST(Submit, SameSeedSameCountsDifferentSeedDifferentCounts) {
     EXPECT_EQ(a, b) << backend;
     EXPECT_NE(a, c) << backend;
   }
+}
+
+TEST(Submit, CountsDoNotDependOnTheNumberOfThreads) {
+  const auto program = passes::compile_source(
+                           "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[3] q;\nbit[3] c;\nh q[0];\nc[0] = measure q[0];\n"
+                           "if (c[0]) x q[1];\nh q[2];\nc[1] = measure q[1];\nc[2] = measure q[2];\n",
+                           "ff.qasm", "normalise", {})
+                           .back()
+                           .program;
+  simulate::ShotOptions shots;
+  shots.shots = 3000;
+  shots.seed = 5;
+  shots.keep_shots = true;
+  const twin::NoiseModel noise =
+      twin::noise_model_from(device::load_descriptor("superconducting-grid-16", QONTOS_DEVICES_DIR));
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = simulate::run_statevector(program, shots, {});
+  const auto twin_one = twin::run_twin(program, noise, 16, shots);
+  omp_set_num_threads(2);
+  const auto two = simulate::run_statevector(program, shots, {});
+  const auto twin_two = twin::run_twin(program, noise, 16, shots);
+  omp_set_num_threads(saved);
+  EXPECT_EQ(one.method, "trajectories");
+  EXPECT_EQ(one.shots, two.shots);  // shot by shot, not only the totals
+  EXPECT_EQ(twin_one.shots.shots, twin_two.shots.shots);
+  EXPECT_EQ(one.counts.size(), 4u);
 }
 
 TEST(Submit, AutoPicksTheBestEligibleBackendAndRecordsEveryCandidate) {

@@ -1,5 +1,7 @@
 #include "backends/stabilizer_backend.h"
 
+#include <omp.h>
+
 #include "simulate/clifford.h"
 #include "simulate/stabilizer.h"
 
@@ -18,7 +20,9 @@ std::optional<exec::ExecError> StabilizerBackend::validate(const ir::Program& pr
 simulate::ShotResult StabilizerBackend::execute(const exec::JobRequest& request, const simulate::ShotOptions& options,
                                                 std::map<std::string, std::string>& /*job_details*/) {
   simulate::StabilizerState state(request.program.num_qubits);
-  return simulate::run_trajectories(request.program, state, options);
+  // Each thread runs its shots on its own copy of the tableau.
+  return simulate::run_trajectories<simulate::StabilizerState>(request.program, state, options, nullptr,
+                                                              omp_get_max_threads());
 }
 
 }  // namespace qontos::backends

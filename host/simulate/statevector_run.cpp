@@ -1,5 +1,7 @@
 #include "simulate/statevector_run.h"
 
+#include <omp.h>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -29,13 +31,17 @@ void evolve(Statevector<Real>& state, const ir::OpList& ops, int fusion_max_qubi
 
 namespace {
 
+constexpr int kParallelShotsMaxQubits = 20;
+
 template <typename Real>
 ShotResult run_with(const ir::Program& program, const ShotOptions& shots, const StatevectorOptions& options) {
   Statevector<Real> state(program.num_qubits);
   if (!measurements_are_terminal(program)) {
     std::function<void(const ir::OpList&, Statevector<Real>&)> prefix =
         [&](const ir::OpList& head, Statevector<Real>& s) { evolve(s, head, options.fusion_max_qubits); };
-    return run_trajectories(program, state, shots, prefix);
+    // Small states: shots in parallel, one copy each. Large ones: shots in turn, each gate threaded.
+    const int threads = program.num_qubits <= kParallelShotsMaxQubits ? omp_get_max_threads() : 1;
+    return run_trajectories(program, state, shots, prefix, threads);
   }
   // One evolution, then every shot drawn from |amplitude|^2 and mapped onto the measured bits.
   ir::OpList gates;

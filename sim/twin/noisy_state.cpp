@@ -17,6 +17,10 @@ NoisyState::NoisyState(const NoiseModel& model, std::vector<int> physical_qubits
       device_qubits_(device_qubits),
       state_(static_cast<int>(physical_.size())),
       clock_ns_(physical_.size(), 0) {
+  const auto n = static_cast<std::size_t>(device_qubits);
+  if (model.t1_ns.size() < n || model.t2_ns.size() < n || model.readout_error.size() < n)
+    throw std::runtime_error("twin: the noise model describes fewer qubits than the device's " +
+                             std::to_string(device_qubits));
   for (std::size_t i = 0; i < physical_.size(); ++i)
     local_of_.at(static_cast<std::size_t>(physical_[i])) = static_cast<int>(i);
 }
