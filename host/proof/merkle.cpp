@@ -1,0 +1,125 @@
+#include "proof/merkle.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace qontos::proof {
+namespace {
+
+Hash sha256_of(std::uint8_t prefix, const void* a, std::size_t a_size, const void* b = nullptr,
+               std::size_t b_size = 0) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, &prefix, 1);
+  if (a_size) crypto_hash_sha256_update(&state, static_cast<const unsigned char*>(a), a_size);
+  if (b_size) crypto_hash_sha256_update(&state, static_cast<const unsigned char*>(b), b_size);
+  Hash out;
+  crypto_hash_sha256_final(&state, out.data());
+  return out;
+}
+
+/// The largest power of two strictly below n (n >= 2).
+std::size_t split_point(std::size_t n) {
+  std::size_t k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+Hash subtree(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
+  if (end - begin == 1) return leaves[begin];
+  const std::size_t k = split_point(end - begin);
+  return node_hash(subtree(leaves, begin, begin + k), subtree(leaves, begin + k, end));
+}
+
+void path(const std::vector<Hash>& leaves, std::size_t index, std::size_t begin, std::size_t end,
+          std::vector<Hash>& out) {
+  if (end - begin <= 1) return;
+  const std::size_t k = split_point(end - begin);
+  if (index < begin + k) {
+    path(leaves, index, begin, begin + k, out);
+    out.push_back(subtree(leaves, begin + k, end));
+  } else {
+    path(leaves, index, begin + k, end, out);
+    out.push_back(subtree(leaves, begin, begin + k));
+  }
+}
+
+}  // namespace
+
+Hash leaf_hash(std::string_view data) {
+  return sha256_of(0x00, data.data(), data.size());
+}
+
+Hash node_hash(const Hash& left, const Hash& right) {
+  return sha256_of(0x01, left.data(), left.size(), right.data(), right.size());
+}
+
+Hash tree_hash(const std::vector<Hash>& leaf_hashes) {
+  if (leaf_hashes.empty()) {
+    Hash empty;
+    crypto_hash_sha256(empty.data(), nullptr, 0);
+    return empty;
+  }
+  return subtree(leaf_hashes, 0, leaf_hashes.size());
+}
+
+std::vector<Hash> inclusion_proof(const std::vector<Hash>& leaf_hashes, std::size_t index) {
+  if (index >= leaf_hashes.size())
+    throw std::out_of_range("inclusion_proof: leaf " + std::to_string(index) + " of a tree of " +
+                            std::to_string(leaf_hashes.size()));
+  std::vector<Hash> out;
+  path(leaf_hashes, index, 0, leaf_hashes.size(), out);
+  return out;
+}
+
+bool verify_inclusion(const Hash& leaf, std::size_t index, std::size_t tree_size, const std::vector<Hash>& proof,
+                      const Hash& root) {
+  if (index >= tree_size) return false;
+  std::size_t fn = index, sn = tree_size - 1;
+  Hash r = leaf;
+  for (const Hash& p : proof) {
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      r = node_hash(p, r);
+      while ((fn & 1) == 0 && fn != 0) {
+        fn >>= 1;
+        sn >>= 1;
+      }
+    } else {
+      r = node_hash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && r == root;
+}
+
+std::string to_hex(const Hash& h) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (std::uint8_t b : h) {
+    s += digits[b >> 4];
+    s += digits[b & 15];
+  }
+  return s;
+}
+
+std::optional<Hash> from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto value = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Hash h;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return h;
+}
+
+}  // namespace qontos::proof
