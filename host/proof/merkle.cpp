@@ -45,6 +45,23 @@ void path(const std::vector<Hash>& leaves, std::size_t index, std::size_t begin,
   }
 }
 
+void subproof(const std::vector<Hash>& leaves, std::size_t m, std::size_t begin, std::size_t end, bool complete,
+              std::vector<Hash>& out) {
+  const std::size_t n = end - begin;
+  if (m == n) {
+    if (!complete) out.push_back(subtree(leaves, begin, end));
+    return;
+  }
+  const std::size_t k = split_point(n);
+  if (m <= k) {
+    subproof(leaves, m, begin, begin + k, complete, out);
+    out.push_back(subtree(leaves, begin + k, end));
+  } else {
+    subproof(leaves, m - k, begin + k, end, false, out);
+    out.push_back(subtree(leaves, begin, begin + k));
+  }
+}
+
 }  // namespace
 
 Hash leaf_hash(std::string_view data) {
@@ -93,6 +110,47 @@ bool verify_inclusion(const Hash& leaf, std::size_t index, std::size_t tree_size
     sn >>= 1;
   }
   return sn == 0 && r == root;
+}
+
+std::vector<Hash> consistency_proof(const std::vector<Hash>& leaf_hashes, std::size_t old_size) {
+  if (old_size == 0 || old_size > leaf_hashes.size())
+    throw std::out_of_range("consistency_proof: old size " + std::to_string(old_size) + " for a tree of " +
+                            std::to_string(leaf_hashes.size()));
+  std::vector<Hash> out;
+  if (old_size < leaf_hashes.size()) subproof(leaf_hashes, old_size, 0, leaf_hashes.size(), true, out);
+  return out;
+}
+
+bool verify_consistency(std::size_t old_size, std::size_t new_size, const Hash& old_root, const Hash& new_root,
+                        const std::vector<Hash>& proof) {
+  if (old_size == 0 || old_size > new_size) return false;
+  if (old_size == new_size) return proof.empty() && old_root == new_root;
+  if (proof.empty()) return false;
+  std::vector<Hash> path = proof;
+  if ((old_size & (old_size - 1)) == 0) path.insert(path.begin(), old_root);  // an exact power of two
+  std::size_t fn = old_size - 1, sn = new_size - 1;
+  while ((fn & 1) == 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  Hash fr = path[0], sr = path[0];
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    const Hash& c = path[i];
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      fr = node_hash(c, fr);
+      sr = node_hash(c, sr);
+      while ((fn & 1) == 0 && fn != 0) {
+        fn >>= 1;
+        sn >>= 1;
+      }
+    } else {
+      sr = node_hash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return fr == old_root && sr == new_root && sn == 0;
 }
 
 std::string to_hex(const Hash& h) {

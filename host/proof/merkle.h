@@ -32,6 +32,16 @@ std::vector<Hash> inclusion_proof(const std::vector<Hash>& leaf_hashes, std::siz
 bool verify_inclusion(const Hash& leaf, std::size_t index, std::size_t tree_size, const std::vector<Hash>& proof,
                       const Hash& root);
 
+/// The consistency proof between the tree of the first `old_size` leaves and the whole tree
+/// (RFC 9162 §2.1.4.1): it shows the larger tree only appends. Requires 0 < old_size <= leaf
+/// count; empty when they are equal. Throws std::out_of_range otherwise.
+std::vector<Hash> consistency_proof(const std::vector<Hash>& leaf_hashes, std::size_t old_size);
+
+/// Whether `proof` shows that the tree (old_size, old_root) is a prefix of (new_size, new_root)
+/// (RFC 9162 §2.1.4.2).
+bool verify_consistency(std::size_t old_size, std::size_t new_size, const Hash& old_root, const Hash& new_root,
+                        const std::vector<Hash>& proof);
+
 std::string to_hex(const Hash& h);
 /// Nullopt unless `hex` is exactly 64 hexadecimal digits.
 std::optional<Hash> from_hex(std::string_view hex);

@@ -69,6 +69,31 @@ TEST(Merkle, EveryInclusionProofVerifiesAndTamperingIsRejected) {
   }
 }
 
+TEST(Merkle, ConsistencyProofsShowAppendOnlyAndRejectRewrites) {
+  for (std::size_t n = 1; n <= 33; ++n) {
+    const auto hs = leaves(n);
+    const Hash new_root = tree_hash(hs);
+    for (std::size_t m = 1; m <= n; ++m) {
+      const std::vector<Hash> prefix(hs.begin(), hs.begin() + static_cast<std::ptrdiff_t>(m));
+      const Hash old_root = tree_hash(prefix);
+      const auto proof = consistency_proof(hs, m);
+      ASSERT_TRUE(verify_consistency(m, n, old_root, new_root, proof)) << m << " -> " << n;
+      if (m == n) continue;
+      // A history rewritten in the old part: the old root no longer fits.
+      auto rewritten = prefix;
+      rewritten[m / 2] = leaf_hash("forged");
+      EXPECT_FALSE(verify_consistency(m, n, tree_hash(rewritten), new_root, proof)) << m << " -> " << n;
+      auto bad = proof;
+      bad.back()[0] ^= 0x80;
+      EXPECT_FALSE(verify_consistency(m, n, old_root, new_root, bad)) << m << " -> " << n;
+      EXPECT_FALSE(verify_consistency(m, n, old_root, new_root, {})) << "an empty proof";
+      EXPECT_FALSE(verify_consistency(n, m, new_root, old_root, proof)) << "sizes swapped";
+    }
+    EXPECT_THROW(consistency_proof(hs, 0), std::out_of_range);
+    EXPECT_THROW(consistency_proof(hs, n + 1), std::out_of_range);
+  }
+}
+
 TEST(Merkle, LeafAndNodeHashesAreDomainSeparated) {
   // A node can never pass for a leaf: the prefixes differ (the second-preimage defence).
   const Hash a = leaf_hash("a"), b = leaf_hash("b");
