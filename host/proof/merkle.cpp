@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "proof/signing.h"
+
 namespace qontos::proof {
 namespace {
 
@@ -154,30 +156,11 @@ bool verify_consistency(std::size_t old_size, std::size_t new_size, const Hash& 
 }
 
 std::string to_hex(const Hash& h) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (std::uint8_t b : h) {
-    s += digits[b >> 4];
-    s += digits[b & 15];
-  }
-  return s;
+  return hex(h);
 }
 
-std::optional<Hash> from_hex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  Hash h;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
-  return h;
+std::optional<Hash> from_hex(std::string_view text) {
+  return parse_hex<32>(text);
 }
 
 }  // namespace qontos::proof
