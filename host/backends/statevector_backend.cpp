@@ -13,24 +13,15 @@ std::uint64_t physical_memory_bytes() {
 
 std::optional<exec::ExecError> unsimulatable_gate(const ir::Program& program) {
   std::optional<exec::ExecError> problem;
-  std::function<void(const ir::OpList&)> walk = [&](const ir::OpList& ops) {
-    for (const ir::Op& op : ops) {
-      if (problem) return;
-      if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {
-        try {
-          (void)simulate::gate_action(*g);
-        } catch (const std::exception& e) {
-          problem = exec::ExecError{exec::ErrorKind::kUnsupported, "line " + std::to_string(op.line) + ": " + e.what()};
-        }
-      } else if (const auto* i = std::get_if<ir::IfOp>(&op.v)) {
-        walk(i->then_ops);
-        walk(i->else_ops);
-      } else if (const auto* w = std::get_if<ir::WhileOp>(&op.v)) {
-        walk(w->body);
-      }
+  ir::for_each_op(program.ops, [&](const ir::Op& op) {
+    const auto* g = std::get_if<ir::GateOp>(&op.v);
+    if (problem || g == nullptr) return;
+    try {
+      (void)simulate::gate_action(*g);
+    } catch (const std::exception& e) {
+      problem = exec::ExecError{exec::ErrorKind::kUnsupported, "line " + std::to_string(op.line) + ": " + e.what()};
     }
-  };
-  walk(program.ops);
+  });
   return problem;
 }
 

@@ -50,6 +50,10 @@ struct Descriptor {
 
   bool coupled(int a, int b) const;
   bool is_native(const std::string& gate) const;
+  /// Index into `modules` of every qubit (all 0 without modules).
+  std::vector<int> module_of_qubits() const;
+  /// Mean Bell-pair fidelity over the links, or nullopt without links.
+  std::optional<double> mean_bell_pair_fidelity() const;
 };
 
 /// Parses a descriptor; throws std::runtime_error with "<origin>: <field>: <problem>".

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "exec/async_backend.h"
@@ -141,14 +139,6 @@ void schedule_part(PartRun& run, const std::vector<ExecutorContract*>& candidate
 }
 
 }  // namespace
-
-RunOutcome submit_file(const std::string& path, const SubmitOptions& options, backends::BackendRegistry& registry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw passes::PassError("cannot open '" + path + "'");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return submit_source(buf.str(), path, options, registry);
-}
 
 RunOutcome submit_source(const std::string& source, const std::string& path, const SubmitOptions& o,
                          backends::BackendRegistry& registry) {

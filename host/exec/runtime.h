@@ -45,6 +45,5 @@ struct RunOutcome {
 /// handle, ExecFailure for scheduling and execution failures (with their typed kind).
 RunOutcome submit_source(const std::string& source, const std::string& path, const SubmitOptions& options,
                          backends::BackendRegistry& registry);
-RunOutcome submit_file(const std::string& path, const SubmitOptions& options, backends::BackendRegistry& registry);
 
 }  // namespace qontos::exec

@@ -35,14 +35,8 @@ Weights Weights::parse(const std::string& text) {
 }
 
 double estimated_fidelity(const ir::Program& compiled, const device::Descriptor& d) {
-  std::vector<int> module(static_cast<std::size_t>(d.num_qubits), 0);
-  for (std::size_t k = 0; k < d.modules.size(); ++k)
-    for (int q : d.modules[k].qubits) module[static_cast<std::size_t>(q)] = static_cast<int>(k);
-  double link = 1;
-  if (!d.links.empty()) {
-    link = 0;
-    for (const auto& l : d.links) link += l.bell_pair_fidelity / static_cast<double>(d.links.size());
-  }
+  const std::vector<int> module = d.module_of_qubits();
+  const double link = d.mean_bell_pair_fidelity().value_or(1.0);
   double log_f = 0;
   ir::for_each_op(compiled.ops, [&](const ir::Op& op) {
     if (const auto* g = std::get_if<ir::GateOp>(&op.v)) {

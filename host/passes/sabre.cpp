@@ -13,7 +13,6 @@ constexpr std::int64_t kExtendedWeight2 = 1;  // extended-set weight 0.5, as 1/2
 constexpr std::int64_t kDecayScale = 1000;    // decay factor 1 + 0.001 * k  ==  (1000 + k) / 1000
 constexpr int kDecayResetInterval = 5;        // SWAPs between resets of the decay factors
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 /// Wires an op occupies: qubits 0..num_wires-1, then clbit c as num_wires + c.
 void op_wires(const ir::Op& op, int num_wires, std::vector<int>& w) {
@@ -397,13 +396,6 @@ class Router {
 
 }  // namespace
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   std::uint64_t state = seed;
   const std::uint64_t a = splitmix64(state);
@@ -411,30 +403,6 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   return splitmix64(state);
 }
 
-Prng::Prng(std::uint64_t seed) {
-  for (auto& word : s_) word = splitmix64(seed);
-}
-
-std::uint64_t Prng::next() {
-  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-std::uint64_t Prng::below(std::uint64_t bound) {
-  // Reject the low values that would make `% bound` uneven: 2^64 mod bound of them.
-  const std::uint64_t threshold = (0 - bound) % bound;
-  for (;;) {
-    const std::uint64_t r = next();
-    if (r >= threshold) return r % bound;
-  }
-}
 
 Device::Device(const device::Descriptor& d) : descriptor(&d), distance(d), neighbours(device::adjacency(d)) {}
 

@@ -18,30 +18,19 @@
 #include <utility>
 #include <vector>
 
+#include "common/random.h"
 #include "device/coupling.h"
 #include "device/descriptor.h"
 #include "ir/program.h"
 
 namespace qontos::passes::sabre {
 
-/// Advances `state` and returns the next splitmix64 output.
-std::uint64_t splitmix64(std::uint64_t& state);
+using qontos::splitmix64;
 
 /// An independent seed for stream `stream` of a run seeded with `seed`.
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream);
 
-/// xoshiro256** (Blackman, Vigna) seeded through splitmix64. Bounded draws use rejection, so
-/// the sequence is fully specified (unlike std:: distributions).
-class Prng {
- public:
-  explicit Prng(std::uint64_t seed);
-  std::uint64_t next();
-  /// Uniform in [0, bound); bound must be positive.
-  std::uint64_t below(std::uint64_t bound);
-
- private:
-  std::array<std::uint64_t, 4> s_{};
-};
+using qontos::Prng;  // common/random.h
 
 /// The device's coupling graph in the form routing reads.
 struct Device {
@@ -68,10 +57,10 @@ using Block = std::vector<Item>;
 struct Item {
   enum class Kind { kSegment, kIf, kWhile, kJump, kClassical };
   Kind kind = Kind::kSegment;
-  Segment segment;               // kSegment
-  const ir::Op* op = nullptr;    // kIf, kWhile, kJump (break/continue), kClassical (assignment)
-  Block first;                   // if: then-branch; while: body
-  Block second;                  // if: else-branch
+  Segment segment;             // kSegment
+  const ir::Op* op = nullptr;  // kIf, kWhile, kJump (break/continue), kClassical (assignment)
+  Block first;                 // if: then-branch; while: body
+  Block second;                // if: else-branch
 };
 
 /// Prepares `ops` (wires 0..num_wires-1) for routing; `reversed` gives the circuit run

@@ -71,12 +71,10 @@ ShotResult run_with(const ir::Program& program, const ShotOptions& shots, const 
 
 template <typename Real>
 std::string state_bytes(const ir::Program& program, const StatevectorOptions& options) {
-  for (const ir::Op& op : program.ops)
-    if (!std::holds_alternative<ir::GateOp>(op.v) && !std::holds_alternative<ir::BarrierOp>(op.v) &&
-        !std::holds_alternative<ir::GlobalPhaseOp>(op.v) && !std::holds_alternative<ir::DelayOp>(op.v))
-      throw std::runtime_error("line " + std::to_string(op.line) +
-                               ": the final state is defined only for circuits without measurement, reset or "
-                               "classical control");
+  if (const std::size_t unitary = unitary_prefix_length(program); unitary < program.ops.size())
+    throw std::runtime_error("line " + std::to_string(program.ops[unitary].line) +
+                             ": the final state is defined only for circuits without measurement, reset or "
+                             "classical control");
   Statevector<Real> state(program.num_qubits);
   evolve(state, program.ops, options.fusion_max_qubits);
   // The program's global phase is part of the state it describes.

@@ -70,17 +70,10 @@ NoiseModel noise_model_from(const device::Descriptor& d) {
   m.t1_ns.assign(n, d.t1_us * 1000);
   m.t2_ns.assign(n, d.t2_us * 1000);
   m.readout_error.assign(n, d.readout_fidelity > 0 ? 1 - d.readout_fidelity : 0);
-  m.module_of_qubit.assign(n, 0);
-  for (std::size_t k = 0; k < d.modules.size(); ++k)
-    for (int q : d.modules[k].qubits) m.module_of_qubit.at(static_cast<std::size_t>(q)) = static_cast<int>(k);
-  if (!d.links.empty()) {
-    double f = 0, latency = 0;
-    for (const auto& l : d.links) {
-      f += l.bell_pair_fidelity;
-      latency = std::max(latency, l.latency_ns);
-    }
-    m.bell_pair_error = 1 - f / static_cast<double>(d.links.size());
-    m.link_latency_ns = latency;
+  m.module_of_qubit = d.module_of_qubits();
+  if (auto f = d.mean_bell_pair_fidelity()) {
+    m.bell_pair_error = 1 - *f;
+    for (const auto& l : d.links) m.link_latency_ns = std::max(m.link_latency_ns, l.latency_ns);
   }
   m.calibration_id = d.calibration_id;
   return m;
