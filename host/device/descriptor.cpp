@@ -11,11 +11,12 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "device/coupling.h"
 #include "ir/gate_set.h"
@@ -30,9 +31,7 @@ constexpr int kMaxQubits = 4096;
 std::string join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
-std::string index(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 class Reader {
  public:
@@ -70,8 +69,7 @@ class Reader {
     } else {
       fail(path, "must be an integer");
     }
-    if (x < lo || x > hi)
-      fail(path, std::to_string(x) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    if (x < lo || x > hi) fail(path, std::to_string(x) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return static_cast<int>(x);
   }
   double number(const json& v, const std::string& path, double lo, double hi) const {
@@ -116,10 +114,9 @@ class Reader {
   }
   int qubit(const json& v, const std::string& path, int n) const {
     if (!v.is_number_integer()) fail(path, "qubit index must be an integer");
-    const long long x = v.is_number_unsigned()
-                            ? static_cast<long long>(std::min<unsigned long long>(
-                                  v.get<unsigned long long>(), static_cast<unsigned long long>(LLONG_MAX)))
-                            : v.get<long long>();
+    const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(
+                                                     v.get<unsigned long long>(), static_cast<unsigned long long>(LLONG_MAX)))
+                                               : v.get<long long>();
     if (x < 0 || x >= n)
       fail(path, "qubit index " + std::to_string(x) + " is out of range (device has " + std::to_string(n) + " qubits)");
     return static_cast<int>(x);
@@ -149,9 +146,7 @@ json parse_strict(const std::string& text, const Reader& r) {
   std::string duplicate_key;
   auto callback = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
     switch (event) {
-      case json::parse_event_t::object_start:
-        open.emplace_back();
-        break;
+      case json::parse_event_t::object_start: open.emplace_back(); break;
       case json::parse_event_t::object_end:
         if (!open.empty()) open.pop_back();
         break;
@@ -161,8 +156,7 @@ json parse_strict(const std::string& text, const Reader& r) {
           duplicate_key = parsed.get<std::string>();
         }
         break;
-      default:
-        break;
+      default: break;
     }
     return true;
   };
@@ -256,12 +250,10 @@ Descriptor parse_descriptor(const std::string& json_text, const std::string& ori
   }
   if (const json* v = Reader::optional(doc, "gate_duration_ns"))
     d.gate_duration_ns = r.gate_table(*v, "gate_duration_ns", d, false);
-  if (const json* v = Reader::optional(doc, "gate_fidelity"))
-    d.gate_fidelity = r.gate_table(*v, "gate_fidelity", d, true);
+  if (const json* v = Reader::optional(doc, "gate_fidelity")) d.gate_fidelity = r.gate_table(*v, "gate_fidelity", d, true);
   if (const json* v = Reader::optional(doc, "measure_duration_ns"))
     d.measure_duration_ns = r.non_negative(*v, "measure_duration_ns");
-  if (const json* v = Reader::optional(doc, "readout_fidelity"))
-    d.readout_fidelity = r.fraction(*v, "readout_fidelity");
+  if (const json* v = Reader::optional(doc, "readout_fidelity")) d.readout_fidelity = r.fraction(*v, "readout_fidelity");
   if (const json* v = Reader::optional(doc, "t1_us")) d.t1_us = r.non_negative(*v, "t1_us");
   if (const json* v = Reader::optional(doc, "t2_us")) d.t2_us = r.non_negative(*v, "t2_us");
   if (d.t1_us > 0 && d.t2_us > 2 * d.t1_us) {
@@ -300,7 +292,8 @@ Descriptor parse_descriptor(const std::string& json_text, const std::string& ori
         const std::string qpath = index(join(path, "qubits"), k);
         const int q = r.qubit(qs[k], qpath, n);
         std::string& who = owner[static_cast<std::size_t>(q)];
-        if (!who.empty()) r.fail(qpath, "qubit " + std::to_string(q) + " already belongs to module '" + who + "'");
+        if (!who.empty())
+          r.fail(qpath, "qubit " + std::to_string(q) + " already belongs to module '" + who + "'");
         who = mod.name;
         mod.qubits.push_back(q);
       }
@@ -316,8 +309,7 @@ Descriptor parse_descriptor(const std::string& json_text, const std::string& ori
       PhotonicLink link;
       auto module_name = [&](std::string_view key) {
         std::string name = r.string(r.required(l, path, key), join(path, key));
-        const bool known =
-            std::any_of(d.modules.begin(), d.modules.end(), [&](const Module& m) { return m.name == name; });
+        const bool known = std::any_of(d.modules.begin(), d.modules.end(), [&](const Module& m) { return m.name == name; });
         if (!known) r.fail(join(path, key), "no module named '" + name + "'");
         return name;
       };
@@ -339,8 +331,7 @@ Descriptor parse_descriptor(const std::string& json_text, const std::string& ori
         link.qubit_pairs.emplace_back(a, b);
       }
       link.bell_pair_fidelity = r.fraction(r.required(l, path, "bell_pair_fidelity"), join(path, "bell_pair_fidelity"));
-      link.bell_pair_rate_hz =
-          r.non_negative(r.required(l, path, "bell_pair_rate_hz"), join(path, "bell_pair_rate_hz"));
+      link.bell_pair_rate_hz = r.non_negative(r.required(l, path, "bell_pair_rate_hz"), join(path, "bell_pair_rate_hz"));
       link.latency_ns = r.non_negative(r.required(l, path, "latency_ns"), join(path, "latency_ns"));
       d.links.push_back(std::move(link));
     }
@@ -359,8 +350,8 @@ std::string default_devices_dir() {
 
 Descriptor load_descriptor(const std::string& name_or_path, const std::string& devices_dir) {
   namespace fs = std::filesystem;
-  const bool is_path =
-      name_or_path.find('/') != std::string::npos || (name_or_path.size() > 5 && name_or_path.ends_with(".json"));
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       (name_or_path.size() > 5 && name_or_path.ends_with(".json"));
   const fs::path file = is_path ? fs::path(name_or_path) : fs::path(devices_dir) / (name_or_path + ".json");
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -372,8 +363,8 @@ Descriptor load_descriptor(const std::string& name_or_path, const std::string& d
     std::sort(names.begin(), names.end());
     std::string list;
     for (const auto& s : names) list += (list.empty() ? "" : ", ") + s;
-    throw std::runtime_error("unknown device '" + name_or_path + "' in " + devices_dir +
-                             "; available: " + (list.empty() ? "(none)" : list));
+    throw std::runtime_error("unknown device '" + name_or_path + "' in " + devices_dir + "; available: " +
+                             (list.empty() ? "(none)" : list));
   }
   std::ostringstream text;
   text << in.rdbuf();
