@@ -41,6 +41,31 @@ struct SubmitCliOptions {
   std::string calibration;
   bool progress = true;
   bool explain = false;
+  std::string proof;  // default: beside -o, else HOME/proofs/
+  bool no_proof = false;
+  std::string key;  // signing key file (default from settings)
+  std::string purpose;
+  std::string tenant;
+  std::string ledger;
+};
+
+struct VerifyCliOptions {
+  std::string proof;
+  std::string trusted_keys;
+  std::string blobs;  // default: PROOF.blobs
+  bool json = false;
+};
+
+struct ReplayCliOptions {
+  std::string proof;
+  std::string blobs;
+  std::string backend;
+  long long shots = 0;  // 0: as recorded
+  unsigned long long seed = 0;
+  bool seed_given = false;
+  std::string output;  // the new proof
+  std::string key;
+  bool json = false;
 };
 
 struct BackendsCliOptions {
@@ -53,6 +78,10 @@ void add_submit_command(CLI::App& app, SubmitCliOptions& options);
 int run_submit(const SubmitCliOptions& options);
 void add_backends_command(CLI::App& app, BackendsCliOptions& options);
 int run_backends(const BackendsCliOptions& options);
+void add_verify_command(CLI::App& app, VerifyCliOptions& options);
+int run_verify(const VerifyCliOptions& options);
+void add_replay_command(CLI::App& app, ReplayCliOptions& options);
+int run_replay(const ReplayCliOptions& options);
 std::string version_string();
 
 }  // namespace qontos::cli

@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   qontos::cli::add_submit_command(app, submit);
   qontos::cli::BackendsCliOptions backends;
   qontos::cli::add_backends_command(app, backends);
+  qontos::cli::VerifyCliOptions verify;
+  qontos::cli::add_verify_command(app, verify);
+  qontos::cli::ReplayCliOptions replay;
+  qontos::cli::add_replay_command(app, replay);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,6 +41,8 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("compile")) return qontos::cli::run_compile(compile);
   if (app.got_subcommand("submit")) return qontos::cli::run_submit(submit);
   if (app.got_subcommand("backends")) return qontos::cli::run_backends(backends);
+  if (app.got_subcommand("verify")) return qontos::cli::run_verify(verify);
+  if (app.got_subcommand("replay")) return qontos::cli::run_replay(replay);
   std::cout << app.help();
   return 0;
 }

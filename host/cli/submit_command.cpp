@@ -5,16 +5,21 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "backends/registry.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/signing_identity.h"
+#include "common/settings.h"
 #include "device/descriptor.h"
 #include "exec/runtime.h"
 #include "passes/pipeline.h"
+#include "proof/document.h"
 #include "qasm/diagnostic.h"
 #include "simulate/statevector_run.h"
 
@@ -43,6 +48,12 @@ void add_submit_command(CLI::App& app, SubmitCliOptions& o) {
   cmd->add_option("--calibration", o.calibration, "Calibration record (JSON) for the twin of its device");
   cmd->add_flag("!--no-progress", o.progress, "Never draw the progress bar");
   cmd->add_flag("--explain", o.explain, "Also print every stage: pass hashes, partition and each candidate's scores");
+  cmd->add_option("--proof", o.proof,
+                  "Write the run's signed proof here (default: beside -o as NAME.qproof, else in HOME/proofs/)");
+  cmd->add_flag("--no-proof", o.no_proof, "Write no proof");
+  cmd->add_option("--key", o.key, "Signing key file (default: $QONTOS_SIGNING_KEY, config.json, HOME/keys/qontos.key)");
+  cmd->add_option("--purpose", o.purpose, "Why this run is made (recorded in the proof's provenance)");
+  cmd->add_option("--tenant", o.tenant, "Tenant the run is accounted to (default: $QONTOS_TENANT, config, 'default')");
 }
 
 namespace {
@@ -152,6 +163,19 @@ std::string summary(const exec::RunOutcome& r) {
   return out.str();
 }
 
+/// --proof, else the result file's name with .qproof, else HOME/proofs/<time>-<root>.qproof.
+std::string proof_path_for(const SubmitCliOptions& o, const Settings& settings, const proof::BuiltProof& built) {
+  if (!o.proof.empty()) return o.proof;
+  if (!o.output.empty()) return std::filesystem::path(o.output).replace_extension(".qproof").string();
+  const std::filesystem::path dir = settings.home / "proofs";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create '" + dir.string() + "': " + ec.message());
+  std::string stamp = proof::utc_now();
+  std::erase(stamp, ':');
+  return (dir / (stamp + "-" + proof::to_hex(built.root).substr(0, 16) + ".qproof")).string();
+}
+
 }  // namespace
 
 int run_submit(const SubmitCliOptions& o) {
@@ -194,13 +218,37 @@ int run_submit(const SubmitCliOptions& o) {
       if (!write_output(o.statevector, bytes)) return 2;
     }
 
+    // Settings and the signing key come first, so a bad key fails before the run.
+    SettingsFlags flags;
+    flags.signing_key = o.key;
+    flags.tenant = o.tenant;
+    const Settings settings = load_settings(flags);
+    std::optional<SigningIdentity> signer;
+    if (!o.no_proof) {
+      signer = signing_identity(settings);
+      if (signer->created)
+        std::cerr << "qontos: created signing key " << signer->key_id << " at " << signer->path << "\n";
+      so.record_shots = true;
+    }
+
     ProgressBar bar(o.progress && !o.json);
     so.progress = [&bar](double f) { bar.update(f); };
     exec::RunOutcome r = exec::submit_source(source, path, so, registry);
     bar.finish();
     const std::string document = r.result.dump(2) + "\n";
     if (!o.output.empty() && !write_output(o.output, document)) return 2;
-    std::cout << (o.json ? document : (o.explain ? explain(r) : std::string()) + summary(r));
+    std::string proof_note;
+    if (signer) {
+      proof::RecordedRun recorded{source, path, so, ro.single_precision, ro.calibration_json};
+      proof::Provenance provenance = provenance_for(settings, o.purpose);
+      provenance.policy.push_back({{"rule", "none"}, {"decision", "allow"}, {"reason", "no policy configured"}});
+      const proof::BuiltProof built = proof::build_proof(proof::run_layers(recorded, r, provenance), signer->key);
+      const std::string proof_path = proof_path_for(o, settings, built);
+      proof::write_proof(proof_path, built);
+      proof_note = "proof: " + proof_path + " (root " + proof::to_hex(built.root) + ", key " + signer->key_id + ")\n";
+    }
+    std::cout << (o.json ? document : (o.explain ? explain(r) : std::string()) + summary(r) + proof_note);
+    if (o.json && !proof_note.empty()) std::cerr << proof_note;
     return 0;
   });
 }

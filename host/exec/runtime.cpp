@@ -189,7 +189,7 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
 
   // 3. Run every part at once; poll for progress.
   const auto run_start = Clock::now();
-  const bool need_shots = o.keep_shots || runs.size() > 1;
+  const bool need_shots = o.keep_shots || o.record_shots || runs.size() > 1;
   for (auto& r : runs) {
     JobRequest req;
     req.program = r.stages.back().program;
@@ -230,7 +230,7 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
       for (std::size_t k = 0; k < runs.size(); ++k) row[k] = &runs[k].result.shots[static_cast<std::size_t>(s)];
       std::string merged = merge_shot(logical.num_clbits, part_list, row);
       ++counts[merged];
-      if (o.keep_shots) shots.push_back(std::move(merged));
+      if (o.keep_shots || o.record_shots) shots.push_back(std::move(merged));
     }
   }
   RunOutcome out;
@@ -306,6 +306,12 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
                   {"total_s", total_s}};
   out.run_seconds = backend_seconds;
   out.host_seconds = total_s - backend_seconds;
+  if (o.record_shots) out.shots = std::move(shots);
+  out.logical_stages = logical_stages;
+  for (auto& r : runs) {
+    out.part_devices.push_back(r.backend->descriptor());
+    out.part_stages.push_back(std::move(r.stages));
+  }
   return out;
 }
 

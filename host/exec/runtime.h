@@ -16,6 +16,7 @@
 
 #include "backends/registry.h"
 #include "exec/scheduler.h"
+#include "passes/pipeline.h"
 
 namespace qontos::exec {
 
@@ -28,7 +29,8 @@ struct SubmitOptions {
   std::string map_json;  // manual partition map
   std::string map_origin;
   Weights weights;
-  bool keep_shots = false;
+  bool keep_shots = false;    // per-shot records in the result document
+  bool record_shots = false;  // per-shot records in RunOutcome::shots (for a proof)
   std::string compiler_version = "unknown";
   std::function<void(double)> progress;  // fraction of all shots done
 };
@@ -39,6 +41,12 @@ struct RunOutcome {
   std::vector<std::string> backends;  // one per part
   double host_seconds = 0;            // everything but the backends' own run time
   double run_seconds = 0;
+  // What a proof of the run records besides the document: every pass's output (the logical
+  // stages, then each part's stages on its device) and each part's device as it was used.
+  std::vector<std::string> shots;  // with record_shots: every shot's bitstring, in order
+  std::vector<passes::Stage> logical_stages;
+  std::vector<std::vector<passes::Stage>> part_stages;
+  std::vector<device::Descriptor> part_devices;
 };
 
 /// Throws qasm::CompileError for bad source, passes::PassError for a circuit no pass can

@@ -39,6 +39,8 @@ inline fs::path scratch() {
 }
 
 inline CliRun qontos(const std::string& args, const std::string& stdin_text = "") {
+  // Keys, proofs and the ledger go to a private home unless a test chose one.
+  ::setenv("QONTOS_HOME", (scratch() / "home").c_str(), 0);
   static int n = 0;
   fs::path out = scratch() / ("out" + std::to_string(n));
   fs::path err = scratch() / ("err" + std::to_string(n));
