@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/keygen_command.h"
 
 std::string qontos::cli::version_string() {
   return std::string("qontos ") + QONTOS_VERSION + " (commit " + QONTOS_GIT_COMMIT + ")";
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   qontos::cli::add_verify_command(app, verify);
   qontos::cli::ReplayCliOptions replay;
   qontos::cli::add_replay_command(app, replay);
+  qontos::cli::KeygenCliOptions keygen;
+  qontos::cli::add_keygen_command(app, keygen);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("backends")) return qontos::cli::run_backends(backends);
   if (app.got_subcommand("verify")) return qontos::cli::run_verify(verify);
   if (app.got_subcommand("replay")) return qontos::cli::run_replay(replay);
+  if (app.got_subcommand("keygen")) return qontos::cli::run_keygen(keygen);
   std::cout << app.help();
   return 0;
 }

@@ -12,12 +12,14 @@
 #include <sstream>
 
 #include "backends/registry.h"
+#include "cli/audit.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/signing_identity.h"
 #include "common/settings.h"
 #include "device/descriptor.h"
 #include "exec/runtime.h"
+#include "ir/serialise_json.h"
 #include "passes/pipeline.h"
 #include "proof/document.h"
 #include "qasm/diagnostic.h"
@@ -54,6 +56,7 @@ void add_submit_command(CLI::App& app, SubmitCliOptions& o) {
   cmd->add_option("--key", o.key, "Signing key file (default: $QONTOS_SIGNING_KEY, config.json, HOME/keys/qontos.key)");
   cmd->add_option("--purpose", o.purpose, "Why this run is made (recorded in the proof's provenance)");
   cmd->add_option("--tenant", o.tenant, "Tenant the run is accounted to (default: $QONTOS_TENANT, config, 'default')");
+  cmd->add_option("--ledger", o.ledger, "Audit ledger file (default: $QONTOS_LEDGER, config, HOME/ledger.sqlite)");
 }
 
 namespace {
@@ -222,14 +225,20 @@ int run_submit(const SubmitCliOptions& o) {
     SettingsFlags flags;
     flags.signing_key = o.key;
     flags.tenant = o.tenant;
+    flags.ledger = o.ledger;
     const Settings settings = load_settings(flags);
+    Audit audit(settings, o.purpose);
     std::optional<SigningIdentity> signer;
     if (!o.no_proof) {
       signer = signing_identity(settings);
-      if (signer->created)
+      if (signer->created) {
+        audit.key_created(*signer);
         std::cerr << "qontos: created signing key " << signer->key_id << " at " << signer->path << "\n";
+      }
       so.record_shots = true;
     }
+    const std::string source_sha256 = ir::sha256_hex(source);
+    so.approve = [&](const exec::PlannedRun& planned) { audit.approve(planned, path, source_sha256); };
 
     ProgressBar bar(o.progress && !o.json);
     so.progress = [&bar](double f) { bar.update(f); };
@@ -241,10 +250,11 @@ int run_submit(const SubmitCliOptions& o) {
     if (signer) {
       proof::RecordedRun recorded{source, path, so, ro.single_precision, ro.calibration_json};
       proof::Provenance provenance = provenance_for(settings, o.purpose);
-      provenance.policy.push_back({{"rule", "none"}, {"decision", "allow"}, {"reason", "no policy configured"}});
+      provenance.policy = audit.decisions();
       const proof::BuiltProof built = proof::build_proof(proof::run_layers(recorded, r, provenance), signer->key);
       const std::string proof_path = proof_path_for(o, settings, built);
       proof::write_proof(proof_path, built);
+      audit.proof_written(proof::to_hex(built.root), proof_path, signer->key_id);
       proof_note = "proof: " + proof_path + " (root " + proof::to_hex(built.root) + ", key " + signer->key_id + ")\n";
     }
     std::cout << (o.json ? document : (o.explain ? explain(r) : std::string()) + summary(r) + proof_note);

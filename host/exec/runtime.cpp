@@ -186,6 +186,16 @@ RunOutcome submit_source(const std::string& source, const std::string& path, con
     schedule_part(runs[k], candidates, o);
   }
   const double schedule_s = since(schedule_start);
+  if (o.approve) {
+    PlannedRun planned;
+    planned.qubits = logical.num_qubits;
+    planned.shots = o.shots;
+    for (const auto& r : runs) {
+      planned.backends.push_back(r.backend->name());
+      planned.estimated_cost += r.backend->descriptor().cost_per_shot * static_cast<double>(o.shots);
+    }
+    o.approve(planned);
+  }
 
   // 3. Run every part at once; poll for progress.
   const auto run_start = Clock::now();

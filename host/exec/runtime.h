@@ -20,6 +20,14 @@
 
 namespace qontos::exec {
 
+/// What a submission will do, once scheduled and before anything runs (for policy checks).
+struct PlannedRun {
+  int qubits = 0;
+  std::int64_t shots = 0;
+  std::vector<std::string> backends;  // one per part
+  double estimated_cost = 0;          // sum over parts of the device's cost per shot x shots
+};
+
 struct SubmitOptions {
   std::int64_t shots = 1024;
   std::uint64_t seed = 1;
@@ -33,6 +41,8 @@ struct SubmitOptions {
   bool record_shots = false;  // per-shot records in RunOutcome::shots (for a proof)
   std::string compiler_version = "unknown";
   std::function<void(double)> progress;  // fraction of all shots done
+  /// Called once the plan is known and before any job starts; throws (ExecFailure) to stop.
+  std::function<void(const PlannedRun&)> approve;
 };
 
 struct RunOutcome {
