@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/keygen_command.h"
+#include "cli/ledger_command.h"
 
 std::string qontos::cli::version_string() {
   return std::string("qontos ") + QONTOS_VERSION + " (commit " + QONTOS_GIT_COMMIT + ")";
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   qontos::cli::add_replay_command(app, replay);
   qontos::cli::KeygenCliOptions keygen;
   qontos::cli::add_keygen_command(app, keygen);
+  qontos::cli::LedgerCliOptions ledger;
+  qontos::cli::add_ledger_command(app, ledger);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("verify")) return qontos::cli::run_verify(verify);
   if (app.got_subcommand("replay")) return qontos::cli::run_replay(replay);
   if (app.got_subcommand("keygen")) return qontos::cli::run_keygen(keygen);
+  if (app.got_subcommand("ledger")) return qontos::cli::run_ledger(ledger);
   std::cout << app.help();
   return 0;
 }
