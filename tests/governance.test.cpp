@@ -117,6 +117,13 @@ TEST_F(Governance, PolicyLimitsAndBudgetsDenyBeforeAnythingRuns) {
   EXPECT_NE(r.err.find("budget.shots: 100 used + 60 asked of 150"), std::string::npos) << r.err;
   r = submit("--tenant lab --shots 50 --backend statevector --no-proof");  // exactly the budget
   EXPECT_EQ(r.code, 0) << r.err;
+  // The usage cache beside the ledger is only a cache: damaged, it is rebuilt from the entries.
+  const fs::path cache = home_ / "ledger.sqlite.usage.json";
+  ASSERT_TRUE(fs::exists(cache));
+  std::ofstream(cache) << R"({"origin": "forged", "entries": 0, "tenants": {}})";
+  r = submit("--tenant lab --shots 1 --backend statevector --no-proof");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("budget.shots: 150 used + 1 asked of 150"), std::string::npos) << r.err;
   r = submit("--tenant lab --shots 10 --backend stabilizer --no-proof");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("backend 'stabilizer' is not allowed"), std::string::npos) << r.err;
@@ -128,11 +135,11 @@ TEST_F(Governance, PolicyLimitsAndBudgetsDenyBeforeAnythingRuns) {
 
   // Every decision, allowed or denied, is in the ledger; only allowed ones count to the budget.
   const auto subs = entries("submission");
-  ASSERT_EQ(subs.size(), 7u);
+  ASSERT_EQ(subs.size(), 8u);
   std::vector<bool> allowed;
   for (const auto& s : subs) allowed.push_back(s["allowed"].get<bool>());
-  EXPECT_EQ(allowed, (std::vector<bool>{true, false, false, true, false, true, false}));
-  EXPECT_EQ(entries("policy").size(), 7u);
+  EXPECT_EQ(allowed, (std::vector<bool>{true, false, false, true, false, false, true, false}));
+  EXPECT_EQ(entries("policy").size(), 8u);
   EXPECT_TRUE(entries("proof").empty());
   r = testing::qontos("ledger verify");
   EXPECT_EQ(r.code, 0) << r.err << r.out;

@@ -1,11 +1,35 @@
 #include "cli/audit.h"
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
 #include "cli/output.h"
 #include "proof/run_proof.h"
 
 namespace qontos::cli {
 
 using nlohmann::json;
+
+namespace {
+
+std::string read_text_if_exists(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  if (in) buf << in.rdbuf();
+  return buf.str();
+}
+
+void write_output_quietly(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!(f << text) || !f.flush()) return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+}  // namespace
 
 Audit::Audit(const Settings& settings, std::string purpose)
     : settings_(settings),
@@ -25,15 +49,37 @@ void Audit::key_created(const SigningIdentity& signer) {
 
 governance::Usage Audit::usage_of(const std::string& tenant) const {
   // Every allowed submission of the tenant counts, whether or not it finished: a budget is
-  // spent when the work is admitted.
-  governance::Usage usage;
-  ledger_.for_each_entry(0, ledger_.size(), [&](const ledger::Entry& e) {
+  // spent when the work is admitted. Totals per tenant are cached beside the ledger with the
+  // size and root they cover, so each submission reads only the entries appended since; a cache
+  // that does not match the ledger (missing, damaged, or for another tree) is rebuilt from entry 0.
+  const std::string cache_path = ledger_.path().string() + ".usage.json";
+  const std::uint64_t size = ledger_.size();
+  json cache = json::parse(read_text_if_exists(cache_path), nullptr, false);
+  std::uint64_t from = 0;
+  if (cache.is_object() && cache.value("origin", "") == ledger_.origin() && cache.contains("entries") &&
+      cache["entries"].is_number_unsigned() && cache["entries"].get<std::uint64_t>() <= size &&
+      cache.contains("tenants") && cache["tenants"].is_object() &&
+      cache.value("root", "") == proof::to_hex(ledger_.root(cache["entries"].get<std::uint64_t>())))
+    from = cache["entries"].get<std::uint64_t>();
+  else
+    cache = {{"origin", ledger_.origin()}, {"tenants", json::object()}};
+  ledger_.for_each_entry(from, size - from, [&](const ledger::Entry& e) {
     if (e.kind != ledger::EntryKind::kSubmission || !e.payload) return;
     const json p = json::parse(*e.payload, nullptr, false);
-    if (!p.is_object() || p.value("tenant", "") != tenant || !p.value("allowed", false)) return;
-    usage.shots += p.value("shots", std::int64_t{0});
-    usage.cost += p.value("estimated_cost", 0.0);
+    if (!p.is_object() || !p.value("allowed", false) || !p.contains("tenant") || !p["tenant"].is_string()) return;
+    json& t = cache["tenants"][p["tenant"].get<std::string>()];
+    if (!t.is_object()) t = json::object();
+    t["shots"] = t.value("shots", std::int64_t{0}) + p.value("shots", std::int64_t{0});
+    t["cost"] = t.value("cost", 0.0) + p.value("estimated_cost", 0.0);
   });
+  cache["entries"] = size;
+  cache["root"] = proof::to_hex(ledger_.root(size));
+  write_output_quietly(cache_path, cache.dump());  // only a cache: a failed write costs a rescan
+  governance::Usage usage;
+  if (cache["tenants"].contains(tenant) && cache["tenants"][tenant].is_object()) {
+    usage.shots = cache["tenants"][tenant].value("shots", std::int64_t{0});
+    usage.cost = cache["tenants"][tenant].value("cost", 0.0);
+  }
   return usage;
 }
 
