@@ -169,7 +169,10 @@ std::string summary(const exec::RunOutcome& r) {
 /// --proof, else the result file's name with .qproof, else HOME/proofs/<time>-<root>.qproof.
 std::string proof_path_for(const SubmitCliOptions& o, const Settings& settings, const proof::BuiltProof& built) {
   if (!o.proof.empty()) return o.proof;
-  if (!o.output.empty()) return std::filesystem::path(o.output).replace_extension(".qproof").string();
+  if (!o.output.empty()) {
+    std::string beside = std::filesystem::path(o.output).replace_extension(".qproof").string();
+    return beside == o.output ? o.output + ".qproof" : beside;  // never over the result itself
+  }
   const std::filesystem::path dir = settings.home / "proofs";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
