@@ -2,6 +2,8 @@
 #include "cli/ledger_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -124,6 +126,16 @@ int run_checkpoint(const LedgerCliOptions& o) {
   // The key is read before the ledger is touched: a bad key file changes nothing.
   const proof::SigningKey key = proof::read_signing_key(settings.signing_key);
   ledger::Ledger l = ledger::Ledger::open(settings.ledger, ledger::Ledger::Mode::kOpenExisting);
+  // A refused command stores nothing: the -o file must be writable before a checkpoint is signed
+  // and stored. (Its directory is probed with the file's temporary name, which write_output uses.)
+  if (!o.output.empty()) {
+    const std::string probe = o.output + ".tmp";
+    if (!std::ofstream(probe, std::ios::binary | std::ios::trunc)) {
+      std::cerr << "qontos: error: cannot write '" << o.output << "'\n";
+      return 2;
+    }
+    std::remove(probe.c_str());
+  }
   const ledger::Ledger::SignedCheckpoint c = l.sign_checkpoint(key, o.origin);
   if (!o.output.empty() && !write_output(o.output, c.note)) return 2;
   if (o.json) {
