@@ -47,6 +47,10 @@ int run_verify(const VerifyCliOptions& o) {
       std::cout << j.dump(2) << "\n";
     } else {
       (report.ok ? std::cout : std::cerr) << (report.ok ? "" : o.proof + ": ") << report.summary() << "\n";
+      if (report.ok && !trusted)
+        std::cerr << "qontos: note: no trusted keys given: the signature shows that the proof is intact under the key "
+                     "it names ("
+                  << report.key_id << "), not whose key that is (use --trusted-keys)\n";
     }
     return report.ok ? 0 : 1;
   });

@@ -244,8 +244,7 @@ std::string VerifyReport::summary() const {
   }
   if (signature_ok) {
     sep();
-    out += std::string("signature: verified") +
-           (key_trusted ? "" : " (key " + key_id + " is self-declared; no trusted keys given)");
+    out += "signature: verified";
   }
   if (!root.empty()) {
     sep();

@@ -28,7 +28,8 @@ struct VerifyReport {
   nlohmann::json document;  // the parsed proof (when it parsed)
 
   /// "layer 1: ok · layer 2: ok · layer 3: ok · signature: verified · root: <hex>", or the
-  /// same line up to the first failure, which names its layer and leaf.
+  /// same line up to the first failure, which names its layer and leaf. (Whether the key was
+  /// checked against trusted keys is key_trusted; the CLI says so on standard error.)
   std::string summary() const;
 };
 
