@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/decode_command.h"
 #include "cli/keygen_command.h"
 #include "cli/ledger_command.h"
 
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
   qontos::cli::add_keygen_command(app, keygen);
   qontos::cli::LedgerCliOptions ledger;
   qontos::cli::add_ledger_command(app, ledger);
+  qontos::cli::DecodeCliOptions decode;
+  qontos::cli::add_decode_command(app, decode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("replay")) return qontos::cli::run_replay(replay);
   if (app.got_subcommand("keygen")) return qontos::cli::run_keygen(keygen);
   if (app.got_subcommand("ledger")) return qontos::cli::run_ledger(ledger);
+  if (app.got_subcommand("decode")) return qontos::cli::run_decode(decode);
   std::cout << app.help();
   return 0;
 }
