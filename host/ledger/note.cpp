@@ -1,8 +1,6 @@
 // C2SP signed notes, declared in note.h.
 #include "ledger/note.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "ledger/entry.h"
@@ -162,28 +160,6 @@ NoteVerification verify_note(const Note& note, const std::vector<proof::PublicKe
   }
   if (!result.ok) result.message = "no signature by a trusted key (signed by: " + signers + ")";
   return result;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t size = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &size, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != text.data() + text.size())
-    return std::nullopt;
-  out.resize(size);
-  // Unused low bits must be zero: only one spelling of each byte string is accepted.
-  if (base64_encode(out) != text) return std::nullopt;
-  return out;
 }
 
 }  // namespace qontos::ledger

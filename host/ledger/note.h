@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
 #include "proof/keys.h"
 #include "proof/signing.h"
 
@@ -60,9 +61,7 @@ struct NoteVerification {
 /// are ignored; at least one trusted signature must verify.
 NoteVerification verify_note(const Note& note, const std::vector<proof::PublicKey>& trusted_keys);
 
-/// Standard base64 (RFC 4648 §4) with padding.
-std::string base64_encode(std::string_view bytes);
-/// Nullopt unless `text` is canonical standard base64 with padding.
-std::optional<std::string> base64_decode(std::string_view text);
+using qontos::base64_decode;
+using qontos::base64_encode;
 
 }  // namespace qontos::ledger

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
 #include "proof/keys.h"
 #include "proof/merkle.h"
 
@@ -32,9 +33,8 @@ std::string canonical_json(const nlohmann::json& value);
 /// DSSE v1 pre-authentication encoding: "DSSEv1 <len(type)> <type> <len(body)> <body>".
 std::string dsse_pae(std::string_view payload_type, std::string_view payload);
 
-std::string base64_encode(std::string_view bytes);
-/// Nullopt unless `text` is standard padded base64.
-std::optional<std::string> base64_decode(std::string_view text);
+using qontos::base64_decode;
+using qontos::base64_encode;
 
 struct Leaf {
   std::string name;
