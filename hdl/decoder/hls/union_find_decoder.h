@@ -75,12 +75,19 @@ class UnionFindDecoder {
     std::uint32_t fill[kMaxVertices] = {};
     // loop place, trip bound: kMaxEdges; edges land in increasing order in every vertex's list
     for (std::uint32_t e = 0; e < num_edges; ++e) {
-      adjacency_[adjacency_start_[edge_u_[e]] + fill[edge_u_[e]]++] = e;
-      if (edge_v_[e] != kBoundaryVertex) adjacency_[adjacency_start_[edge_v_[e]] + fill[edge_v_[e]]++] = e;
+      const std::uint32_t u = edge_u_[e], v = edge_v_[e];
+      const std::uint32_t at_u = adjacency_start_[u] + fill[u]++;
+      adjacency_[at_u] = e;
+      adjacency_other_[at_u] = v == kBoundaryVertex ? kBoundaryIndex : v;
+      if (v != kBoundaryVertex) {
+        const std::uint32_t at_v = adjacency_start_[v] + fill[v]++;
+        adjacency_[at_v] = e;
+        adjacency_other_[at_v] = u;
+      }
     }
     num_vertices_ = num_vertices;
     num_edges_ = num_edges;
-    clear_stamps();
+    clear_state();
     loaded_ = true;
     return true;
   }
@@ -89,6 +96,7 @@ class UnionFindDecoder {
   bool set_weight(std::uint32_t edge, std::uint16_t weight) {
     if (!loaded_ || edge >= num_edges_ || weight == 0) return false;
     weight_[edge] = weight;
+    remaining_[edge] = weight;  // edges that entered the last shot are reset before the next
     return true;
   }
 
@@ -108,7 +116,7 @@ class UnionFindDecoder {
       result.status = DecodeStatus::kBadDefect;
       return result;
     }
-    next_epoch();
+    next_shot();
     // loop mark, trip bound: kMaxVertices
     for (std::uint32_t i = 0; i < num_defects; ++i) {
       const std::uint32_t v = defects[i];
@@ -116,7 +124,7 @@ class UnionFindDecoder {
         result.status = DecodeStatus::kBadDefect;
         return result;
       }
-      touch(v);
+      enter(v);
       if (defect_[v]) {
         result.status = DecodeStatus::kBadDefect;
         return result;
@@ -132,64 +140,97 @@ class UnionFindDecoder {
   }
 
  private:
-  // ---- per-shot state, reset lazily: a vertex or edge whose epoch is old is in its initial state
-  void next_epoch() {
-    if (++epoch_ == 0) {  // wrapped: clear every stamp once, then start over
-      clear_stamps();
+  static constexpr std::uint32_t kUnreached = 0xFFFFFFFFu;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  // Rounds to completion: an edge inside a cluster never completes; no jump found yet is less.
+  static constexpr std::uint32_t kInside = 0xFFFFFFFFu, kNoJump = 0xFFFFFFFEu;
+  // The boundary's index in the per-vertex arrays: a cluster of its own that never enters.
+  static constexpr std::uint32_t kBoundaryIndex = kMaxVertices;
+
+  // ---- per-shot state. A vertex that has not entered the shot is a one-vertex cluster without
+  // defects, never active: root_, pending_ and active_ hold that state for it, and remaining_ the
+  // weights of its edges (the vertices that entered, and their edges, are put back at the next
+  // shot). Whether an edge has grown is stamped with the shot's epoch.
+  void clear_state() {
+    epoch_ = 0;
+    // loop clear_v, trip bound: kMaxVertices + 1
+    for (std::uint32_t v = 0; v <= kMaxVertices; ++v) {
+      entered_[v] = 0;
+      root_[v] = v;
+      pending_[v] = 0;
+      active_[v] = 0;
+    }
+    num_entered_ = 0;
+    // loop clear_e, trip bound: kMaxEdges
+    for (std::uint32_t e = 0; e < kMaxEdges; ++e) {
+      remaining_[e] = weight_[e];
+      grown_epoch_[e] = 0;
+    }
+  }
+  void next_shot() {
+    // loop leave, trip bound: kMaxVertices
+    for (std::uint32_t i = 0; i < num_entered_; ++i) {
+      const std::uint32_t v = entered_list_[i];
+      entered_[v] = 0;
+      root_[v] = v;
+      pending_[v] = 0;
+      active_[v] = 0;
+      const std::uint32_t end = adjacency_start_[v + 1];
+      // loop reset_edges, trip bound: the vertex's degree
+      for (std::uint32_t k = adjacency_start_[v]; k < end; ++k) remaining_[adjacency_[k]] = weight_[adjacency_[k]];
+    }
+    num_entered_ = 0;
+    if (++epoch_ == 0) {  // wrapped: clear every grown stamp once, then start over
+      // loop clear_stamps, trip bound: kMaxEdges
+      for (std::uint32_t e = 0; e < kMaxEdges; ++e) grown_epoch_[e] = 0;
       epoch_ = 1;
     }
   }
-  void clear_stamps() {
-    epoch_ = 0;
-    // loop clear_v, trip bound: kMaxVertices
-    for (std::uint32_t v = 0; v < kMaxVertices; ++v) {
-      vertex_epoch_[v] = 0;
-      peeled_epoch_[v] = 0;
-    }
-    // loop clear_e, trip bound: kMaxEdges
-    for (std::uint32_t e = 0; e < kMaxEdges; ++e) edge_epoch_[e] = 0;
-  }
-  void touch(std::uint32_t v) {
-    if (vertex_epoch_[v] == epoch_) return;
-    vertex_epoch_[v] = epoch_;
-    parent_[v] = v;
-    rank_[v] = 0;
+  // A vertex enters the shot when it becomes a defect or joins a cluster.
+  void enter(std::uint32_t v) {
+    if (entered_[v]) return;
+    entered_[v] = 1;
+    entered_list_[num_entered_++] = v;
+    size_[v] = 1;
     defect_[v] = 0;
     parity_[v] = 0;
     at_boundary_[v] = 0;
-    active_[v] = 0;
+    peeled_[v] = 0;
     next_member_[v] = v;  // circular member list of the cluster v is the root of
     distance_[v] = kUnreached;
+    boundary_edge_[v] = kNone;
+    grown_head_[v] = kNone;
   }
-  std::uint16_t growth(std::uint32_t e) const { return edge_epoch_[e] == epoch_ ? growth_[e] : 0; }
-  void set_growth(std::uint32_t e, std::uint16_t g) {
-    edge_epoch_[e] = epoch_;
-    growth_[e] = g;
-  }
-  bool grown(std::uint32_t e) const { return growth(e) >= weight_[e]; }
+  bool grown(std::uint32_t e) const { return grown_epoch_[e] == epoch_; }
 
-  std::uint32_t find(std::uint32_t v) {
-    touch(v);
-    // loop halve, trip bound: kMaxVertices (path halving shortens the path every step)
-    for (std::uint32_t step = 0; step < kMaxVertices && parent_[v] != v; ++step) {
-      touch(parent_[parent_[v]]);
-      parent_[v] = parent_[parent_[v]];
-      v = parent_[v];
-    }
-    return v;
-  }
-
+  // Joins the clusters of a and b. The smaller cluster's members take the larger's root (a root
+  // is always one lookup away), and their edges absorb the difference of the pendings.
   void unite(std::uint32_t a, std::uint32_t b) {
-    a = find(a);
-    b = find(b);
+    enter(a);
+    enter(b);
+    a = root_[a];
+    b = root_[b];
     if (a == b) return;
-    if (rank_[a] < rank_[b] || (rank_[a] == rank_[b] && b < a)) {
+    if (size_[a] < size_[b]) {
       const std::uint32_t t = a;
       a = b;
       b = t;
     }
-    parent_[b] = a;
-    if (rank_[a] == rank_[b]) ++rank_[a];
+    // Edges inside b, or between a and b, are shifted too: they no longer matter.
+    const std::uint32_t shift = pending_[b] - pending_[a];  // modulo 2^32, like remaining_
+    std::uint32_t m = b;
+    // loop relabel, trip bound: kMaxVertices
+    for (std::uint32_t step = 0; step < kMaxVertices; ++step) {
+      root_[m] = a;
+      if (shift != 0) {
+        const std::uint32_t end = adjacency_start_[m + 1];
+        // loop rebase, trip bound: the vertex's degree
+        for (std::uint32_t k = adjacency_start_[m]; k < end; ++k) remaining_[adjacency_[k]] -= shift;
+      }
+      m = next_member_[m];
+      if (m == b) break;
+    }
+    size_[a] += size_[b];
     parity_[a] ^= parity_[b];
     at_boundary_[a] |= at_boundary_[b];
     // Splice the two circular member lists.
@@ -198,82 +239,111 @@ class UnionFindDecoder {
     next_member_[b] = after_a;
   }
 
+  // Scans the border of active cluster `root` (its members' edges to other clusters; a grown
+  // edge of an active cluster lies inside it, as a grown boundary edge would have made it
+  // inactive): `soonest` becomes the fewest unit rounds in which an edge scanned so far in this
+  // round completes, and candidates_[0, count) those edges (an edge between two active
+  // clusters is scanned from both).
+  void scan_border(std::uint32_t root, std::uint32_t& soonest, std::uint32_t& count) {
+    const std::uint32_t own = pending_[root];
+    std::uint32_t jump = soonest, num_candidates = count;  // in registers, whatever candidates_ aliases
+    std::uint32_t v = root;
+    // loop members, trip bound: kMaxVertices
+    for (std::uint32_t m = 0; m < kMaxVertices; ++m) {
+      const std::uint32_t end = adjacency_start_[v + 1];
+      // loop incident, trip bound: the vertex's degree
+      for (std::uint32_t k = adjacency_start_[v]; k < end; ++k) {
+        // With masks rather than branches (the outcomes are data-dependent): an edge inside the
+        // cluster never completes, and every edge is written past the candidates, but counted
+        // only when it completes soonest so far.
+        const std::uint32_t other_root = root_[adjacency_other_[k]];
+        const std::uint32_t e = adjacency_[k];
+        const std::uint32_t two_sided = active_[other_root];
+        const std::uint32_t remaining = remaining_[e] - own - pending_[other_root];
+        const std::uint32_t inside = 0u - static_cast<std::uint32_t>(other_root == root);  // all ones: inside
+        // ceil(remaining / speed), speed 1 or 2
+        const std::uint32_t rounds = ((remaining + two_sided) >> two_sided) | inside;
+        const std::uint32_t later = static_cast<std::uint32_t>(rounds >= jump);
+        jump = rounds < jump ? rounds : jump;
+        num_candidates &= 0u - later;  // restarts when this edge completes sooner
+        candidates_[num_candidates] = e;
+        num_candidates += static_cast<std::uint32_t>(rounds == jump);
+      }
+      v = next_member_[v];
+      if (v == root) break;
+    }
+    soonest = jump;
+    count = num_candidates;
+  }
+
+  // The growth, one round per completion. An edge's remaining weight is remaining_[e] minus the
+  // pending growth of the clusters on both its sides: a round adds its jump to every active
+  // cluster's pending instead of to every border edge (a merge moves the edges of the smaller
+  // cluster's members onto the larger cluster's pending). Each round scans the active clusters'
+  // members' edges once, finding the jump and the edges that complete with it together.
   bool grow(DecodeResult& result) {
+    std::uint32_t num_active = 0;
+    // loop activate, trip bound: kMaxVertices
+    for (std::uint32_t i = 0; i < num_defects_; ++i) {
+      active_[defect_list_[i]] = 1;
+      active_list_[num_active++] = defect_list_[i];
+    }
     // loop rounds, trip bound: kMaxEdges + 1 (every round completes at least one edge)
     for (std::uint32_t round = 0; round <= kMaxEdges; ++round) {
-      // The active clusters' roots, each once.
-      std::uint32_t num_active = 0;
-      // loop collect, trip bound: kMaxVertices
-      for (std::uint32_t i = 0; i < num_defects_; ++i) {
-        const std::uint32_t r = find(defect_list_[i]);
-        if (parity_[r] && !at_boundary_[r] && !active_[r]) {
-          active_[r] = 1;
-          active_list_[num_active++] = r;
-        }
-      }
       if (num_active == 0) return true;
-
-      // Border edges of active clusters, how fast each grows, and the jump to the first completion.
-      std::uint32_t num_border = 0;
-      std::uint32_t jump = 0xFFFFFFFFu;
-      ++border_stamp_;
-      if (border_stamp_ == 0) {
-        // loop wrap_border, trip bound: kMaxEdges
-        for (std::uint32_t e = 0; e < kMaxEdges; ++e) border_seen_[e] = 0;
-        border_stamp_ = 1;
-      }
-      // loop clusters, trip bound: kMaxVertices over clusters and members together
-      for (std::uint32_t a = 0; a < num_active; ++a) {
-        const std::uint32_t root = active_list_[a];
-        std::uint32_t v = root;
-        // loop members, trip bound: kMaxVertices
-        for (std::uint32_t m = 0; m < kMaxVertices; ++m) {
-          // loop incident, trip bound: the vertex's degree
-          for (std::uint32_t k = adjacency_start_[v]; k < adjacency_start_[v + 1]; ++k) {
-            const std::uint32_t e = adjacency_[k];
-            if (border_seen_[e] == border_stamp_ || grown(e)) continue;
-            const std::uint32_t other = edge_u_[e] == v ? edge_v_[e] : edge_u_[e];
-            std::uint32_t speed = 1;
-            if (other != kBoundaryVertex) {
-              const std::uint32_t other_root = find(other);
-              if (other_root == root) continue;  // inside the cluster: not on its border
-              speed += active_[other_root];
-            }
-            border_seen_[e] = border_stamp_;
-            border_list_[num_border] = e;
-            border_speed_[num_border++] = static_cast<std::uint8_t>(speed);
-            const std::uint32_t remaining = weight_[e] - growth(e);
-            const std::uint32_t rounds_needed = (remaining + speed - 1) / speed;
-            if (rounds_needed < jump) jump = rounds_needed;
-          }
-          v = next_member_[v];
-          if (v == root) break;
-        }
-      }
-      // loop reset_active, trip bound: kMaxVertices
-      for (std::uint32_t a = 0; a < num_active; ++a) active_[active_list_[a]] = 0;
-      if (num_border == 0) {  // an odd cluster that fills its whole component without a boundary
+      std::uint32_t jump = kNoJump, num_candidates = 0;
+      // loop clusters, trip bound: kMaxVertices
+      for (std::uint32_t a = 0; a < num_active; ++a) scan_border(active_list_[a], jump, num_candidates);
+      if (num_candidates == 0) {  // an odd cluster that fills its whole component without a boundary
         result.status = DecodeStatus::kCannotMatch;
         return false;
       }
       ++result.growth_rounds;
       result.growth_units += jump;
-
-      // Grow every border edge by the jump; join the clusters of those that complete.
-      // loop apply, trip bound: kMaxEdges
-      for (std::uint32_t i = 0; i < num_border; ++i) {
-        const std::uint32_t e = border_list_[i];
-        const std::uint32_t g = growth(e) + border_speed_[i] * jump;
-        set_growth(e, static_cast<std::uint16_t>(g < weight_[e] ? g : weight_[e]));
+      // loop advance, trip bound: kMaxVertices
+      for (std::uint32_t a = 0; a < num_active; ++a) pending_[active_list_[a]] += jump;
+      // The round's completions (an edge between two active clusters is a candidate twice); their
+      // clusters stop being active until they are looked at again below.
+      std::uint32_t num_completed = 0;
+      // loop complete, trip bound: kMaxAdjacency
+      for (std::uint32_t i = 0; i < num_candidates; ++i) {
+        const std::uint32_t e = candidates_[i];
+        if (grown(e)) continue;
+        grown_epoch_[e] = epoch_;
+        completed_[num_completed++] = e;
+        active_[root_[edge_u_[e]]] = 0;
+        if (edge_v_[e] != kBoundaryVertex) active_[root_[edge_v_[e]]] = 0;
       }
       // loop join, trip bound: kMaxEdges
-      for (std::uint32_t i = 0; i < num_border; ++i) {
-        const std::uint32_t e = border_list_[i];
-        if (!grown(e)) continue;
-        if (edge_v_[e] == kBoundaryVertex)
-          at_boundary_[find(edge_u_[e])] = 1;
-        else
-          unite(edge_u_[e], edge_v_[e]);
+      for (std::uint32_t i = 0; i < num_completed; ++i) {
+        const std::uint32_t e = completed_[i];
+        const std::uint32_t u = edge_u_[e], v = edge_v_[e];
+        if (v == kBoundaryVertex) {
+          at_boundary_[root_[u]] = 1;
+          if (e < boundary_edge_[u]) boundary_edge_[u] = e;
+        } else {
+          unite(u, v);
+          grown_next_[2 * e] = grown_head_[u];  // slot 2e: e seen from u; 2e + 1: from v
+          grown_head_[u] = 2 * e;
+          grown_next_[2 * e + 1] = grown_head_[v];
+          grown_head_[v] = 2 * e + 1;
+        }
+      }
+      // The clusters still active, then the changed clusters that are active now, each once.
+      std::uint32_t kept = 0;
+      // loop keep_active, trip bound: kMaxVertices
+      for (std::uint32_t a = 0; a < num_active; ++a) {
+        const std::uint32_t root = active_list_[a];
+        active_list_[kept] = root;
+        kept += active_[root];
+      }
+      num_active = kept;
+      // loop changed, trip bound: kMaxEdges
+      for (std::uint32_t i = 0; i < num_completed; ++i) {
+        const std::uint32_t r = root_[edge_u_[completed_[i]]];
+        if (active_[r] || !parity_[r] || at_boundary_[r]) continue;
+        active_[r] = 1;
+        active_list_[num_active++] = r;
       }
     }
     result.status = DecodeStatus::kCannotMatch;  // unreachable: a round always completes an edge
@@ -283,17 +353,15 @@ class UnionFindDecoder {
   void peel(DecodeResult& result, std::uint32_t* correction) {
     // loop clusters, trip bound: kMaxVertices (each defect's cluster is peeled once)
     for (std::uint32_t i = 0; i < num_defects_; ++i) {
-      const std::uint32_t root = find(defect_list_[i]);
-      if (peeled_mark(root)) continue;
+      const std::uint32_t root = root_[defect_list_[i]];
+      if (peeled_[root]) continue;
       peel_cluster(root, result, correction);
     }
   }
 
-  // Whether the cluster of `root` was peeled in this shot.
-  bool peeled_mark(std::uint32_t root) const { return peeled_epoch_[root] == epoch_; }
-
   void peel_cluster(std::uint32_t root, DecodeResult& result, std::uint32_t* correction) {
-    peeled_epoch_[root] = epoch_;
+    peeled_[root] = 1;
+    const bool boundary = at_boundary_[root] != 0;
     // 1. Sources: the boundary's neighbours through grown boundary edges, else the lowest vertex.
     std::uint32_t queue_size = 0;
     std::uint32_t lowest = root;
@@ -301,64 +369,43 @@ class UnionFindDecoder {
     // loop sources, trip bound: kMaxVertices
     for (std::uint32_t m = 0; m < kMaxVertices; ++m) {
       if (v < lowest) lowest = v;
-      if (at_boundary_[root]) {
-        std::uint32_t boundary_edge = kNone;
-        // loop boundary_edges, trip bound: the vertex's degree
-        for (std::uint32_t k = adjacency_start_[v]; k < adjacency_start_[v + 1]; ++k) {
-          const std::uint32_t e = adjacency_[k];
-          if (edge_v_[e] == kBoundaryVertex && grown(e)) {
-            boundary_edge = e;  // adjacency lists are in increasing edge order: the first is lowest
-            break;
-          }
-        }
-        if (boundary_edge != kNone) {
-          distance_[v] = 1;
-          parent_edge_[v] = boundary_edge;
-          queue_[queue_size++] = v;
-        }
+      if (boundary && boundary_edge_[v] != kNone) {  // its lowest grown boundary edge
+        distance_[v] = 1;
+        parent_edge_[v] = boundary_edge_[v];
+        queue_[queue_size++] = v;
       }
       v = next_member_[v];
       if (v == root) break;
     }
-    if (!at_boundary_[root]) {
+    if (!boundary) {
       distance_[lowest] = 0;
       parent_edge_[lowest] = kNone;
       queue_[queue_size++] = lowest;
     }
     // The boundary sources were found in member-list order; breadth-first order only needs
     // nondecreasing distance, which they share.
-    // 2. Breadth-first distances over grown edges.
+    // 2. Breadth-first distances over grown edges, and parent edges: the lowest grown edge to a
+    // vertex one hop closer (every such edge is seen from the closer end, which comes first).
     // loop bfs, trip bound: kMaxVertices
     for (std::uint32_t head = 0; head < queue_size; ++head) {
       const std::uint32_t u = queue_[head];
+      const std::uint32_t next_distance = distance_[u] + 1;
+      std::uint32_t slot = grown_head_[u];
       // loop neighbours, trip bound: the vertex's degree
-      for (std::uint32_t k = adjacency_start_[u]; k < adjacency_start_[u + 1]; ++k) {
-        const std::uint32_t e = adjacency_[k];
-        if (edge_v_[e] == kBoundaryVertex || !grown(e)) continue;
-        const std::uint32_t w = edge_u_[e] == u ? edge_v_[e] : edge_u_[e];
-        if (distance_[w] != kUnreached) continue;
-        distance_[w] = distance_[u] + 1;
-        queue_[queue_size++] = w;
-      }
-    }
-    // 3. Parent edges: the lowest grown edge to a vertex one hop closer.
-    // loop parents, trip bound: kMaxVertices
-    for (std::uint32_t q = 0; q < queue_size; ++q) {
-      const std::uint32_t u = queue_[q];
-      if (distance_[u] <= 1 && (at_boundary_[root] || distance_[u] == 0)) continue;  // a source
-      parent_edge_[u] = kNone;
-      // loop closer, trip bound: the vertex's degree
-      for (std::uint32_t k = adjacency_start_[u]; k < adjacency_start_[u + 1]; ++k) {
-        const std::uint32_t e = adjacency_[k];
-        if (edge_v_[e] == kBoundaryVertex || !grown(e)) continue;
-        const std::uint32_t w = edge_u_[e] == u ? edge_v_[e] : edge_u_[e];
-        if (distance_[w] + 1 == distance_[u]) {
-          parent_edge_[u] = e;
-          break;
+      for (std::uint32_t step = 0; step < kMaxEdges && slot != kNone; ++step) {
+        const std::uint32_t e = slot >> 1;
+        const std::uint32_t w = edge_u_[e] ^ edge_v_[e] ^ u;  // the other endpoint
+        if (distance_[w] == kUnreached) {
+          distance_[w] = next_distance;
+          parent_edge_[w] = e;
+          queue_[queue_size++] = w;
+        } else if (distance_[w] == next_distance && e < parent_edge_[w]) {
+          parent_edge_[w] = e;
         }
+        slot = grown_next_[slot];
       }
     }
-    // 4. Peel from the farthest vertex inward.
+    // 3. Peel from the farthest vertex inward.
     // loop leaves, trip bound: kMaxVertices
     for (std::uint32_t q = queue_size; q-- > 0;) {
       const std::uint32_t u = queue_[q];
@@ -373,40 +420,49 @@ class UnionFindDecoder {
     }
   }
 
-  static constexpr std::uint32_t kUnreached = 0xFFFFFFFFu;
-  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  // Every array is one cache line longer than its capacity: with capacities that are powers of
+  // two, the arrays would otherwise all start at the same offset within a 4 KiB page, and equal
+  // indices into different arrays would compete for the same cache sets.
+  template <typename T, std::uint32_t kCapacity>
+  using Padded = T[kCapacity + 64 / sizeof(T)];
 
   bool loaded_ = false;
   std::uint32_t num_vertices_ = 0, num_edges_ = 0;
   // The graph.
-  std::uint32_t edge_u_[kMaxEdges] = {};
-  std::uint32_t edge_v_[kMaxEdges] = {};
-  std::uint16_t weight_[kMaxEdges] = {};
-  std::uint64_t observables_[kMaxEdges] = {};
-  std::uint32_t adjacency_start_[kMaxVertices + 1] = {};
-  std::uint32_t adjacency_[kMaxAdjacency] = {};
-  // Per shot.
+  Padded<std::uint32_t, kMaxEdges> edge_u_ = {};
+  Padded<std::uint32_t, kMaxEdges> edge_v_ = {};
+  Padded<std::uint16_t, kMaxEdges> weight_ = {};
+  Padded<std::uint64_t, kMaxEdges> observables_ = {};
+  Padded<std::uint32_t, kMaxVertices + 1> adjacency_start_ = {};
+  Padded<std::uint32_t, kMaxAdjacency> adjacency_ = {};        // a slot's edge
+  Padded<std::uint32_t, kMaxAdjacency> adjacency_other_ = {};  // a slot's other endpoint (kBoundaryIndex)
+  // Per shot: edges and slots.
   std::uint32_t epoch_ = 0;
-  std::uint32_t vertex_epoch_[kMaxVertices] = {};
-  std::uint32_t peeled_epoch_[kMaxVertices] = {};
-  std::uint32_t edge_epoch_[kMaxEdges] = {};
-  std::uint16_t growth_[kMaxEdges] = {};
-  std::uint32_t border_stamp_ = 0;
-  std::uint32_t border_seen_[kMaxEdges] = {};
-  std::uint32_t border_list_[kMaxEdges] = {};
-  std::uint8_t border_speed_[kMaxEdges] = {};
-  std::uint32_t parent_[kMaxVertices] = {};
-  std::uint8_t rank_[kMaxVertices] = {};
-  std::uint8_t defect_[kMaxVertices] = {};
-  std::uint8_t parity_[kMaxVertices] = {};
-  std::uint8_t at_boundary_[kMaxVertices] = {};
-  std::uint8_t active_[kMaxVertices] = {};
-  std::uint32_t next_member_[kMaxVertices] = {};
-  std::uint32_t distance_[kMaxVertices] = {};
-  std::uint32_t parent_edge_[kMaxVertices] = {};
-  std::uint32_t queue_[kMaxVertices] = {};
-  std::uint32_t defect_list_[kMaxVertices] = {};
-  std::uint32_t active_list_[kMaxVertices] = {};
+  Padded<std::uint32_t, kMaxEdges> remaining_ = {};    // weight minus growth, plus its clusters' pendings
+  Padded<std::uint32_t, kMaxEdges> grown_epoch_ = {};  // the edge has grown in this shot
+  Padded<std::uint32_t, kMaxEdges> completed_ = {};
+  Padded<std::uint32_t, kMaxAdjacency> candidates_ = {};
+  Padded<std::uint32_t, kMaxAdjacency> grown_next_ = {};  // by slot 2e + side, the vertex's grown edges
+  // Per shot: vertices, and clusters by their roots (index kBoundaryIndex: the boundary).
+  Padded<std::uint8_t, kMaxVertices + 1> entered_ = {};
+  Padded<std::uint32_t, kMaxVertices + 1> root_ = {};
+  Padded<std::uint32_t, kMaxVertices + 1> pending_ = {};  // growth owed to every edge on the cluster's border
+  Padded<std::uint8_t, kMaxVertices + 1> active_ = {};
+  Padded<std::uint32_t, kMaxVertices> entered_list_ = {};
+  std::uint32_t num_entered_ = 0;
+  Padded<std::uint32_t, kMaxVertices> size_ = {};
+  Padded<std::uint8_t, kMaxVertices> defect_ = {};
+  Padded<std::uint8_t, kMaxVertices> parity_ = {};
+  Padded<std::uint8_t, kMaxVertices> at_boundary_ = {};
+  Padded<std::uint8_t, kMaxVertices> peeled_ = {};
+  Padded<std::uint32_t, kMaxVertices> next_member_ = {};
+  Padded<std::uint32_t, kMaxVertices> boundary_edge_ = {};  // the vertex's lowest grown boundary edge
+  Padded<std::uint32_t, kMaxVertices> grown_head_ = {};     // the vertex's grown edges (slot 2e + side)
+  Padded<std::uint32_t, kMaxVertices> distance_ = {};
+  Padded<std::uint32_t, kMaxVertices> parent_edge_ = {};
+  Padded<std::uint32_t, kMaxVertices> queue_ = {};
+  Padded<std::uint32_t, kMaxVertices> defect_list_ = {};
+  Padded<std::uint32_t, kMaxVertices> active_list_ = {};
   std::uint32_t num_defects_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // The union-find decoder on hand-built graphs whose answers are worked out by hand, and on random
 // graphs: every correction explains its syndrome exactly, the result does not depend on the order
-// the defects arrive in, and state left by earlier shots never leaks into the next.
+// the defects arrive in, state left by earlier shots never leaks into the next, and every output
+// (observables, correction edge set, growth rounds and units, status) equals the reference
+// decoder's (union_find_reference.test.h, the algorithm as first written).
 #include "decoder/hls/union_find_decoder.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +11,10 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
+
+#include "decoder/hls/union_find_reference.test.h"
 
 namespace qontos::hdl::decoder {
 namespace {
@@ -204,6 +209,120 @@ TEST(UnionFindDecoder, RandomGraphsCorrectionsExplainTheSyndromeInAnyOrder) {
     }
   }
   EXPECT_EQ(shots, 6000);
+}
+
+/// A w x h x t lattice (a surface-code-like decoding graph): every vertex joined to its next
+/// neighbour in each direction and, in some layers, diagonally; the vertices on the two x faces
+/// joined to the boundary. Random weights in [1, max_weight]; observable bit 0 on the x = 0 face.
+Graph lattice(std::mt19937_64& rng, std::uint32_t w, std::uint32_t h, std::uint32_t t, std::uint16_t max_weight) {
+  Graph g;
+  g.vertices = w * h * t;
+  std::uniform_int_distribution<int> weight(1, max_weight);
+  const auto id = [&](std::uint32_t x, std::uint32_t y, std::uint32_t z) { return (z * h + y) * w + x; };
+  const auto random_weight = [&] { return static_cast<std::uint16_t>(weight(rng)); };
+  for (std::uint32_t z = 0; z < t; ++z)
+    for (std::uint32_t y = 0; y < h; ++y)
+      for (std::uint32_t x = 0; x < w; ++x) {
+        const std::uint32_t v = id(x, y, z);
+        if (x == 0) g.edge(v, B, random_weight(), 1);
+        if (x + 1 == w) g.edge(v, B, random_weight());
+        if (x + 1 < w) g.edge(v, id(x + 1, y, z), random_weight());
+        if (y + 1 < h) g.edge(v, id(x, y + 1, z), random_weight());
+        if (z + 1 < t) g.edge(v, id(x, y, z + 1), random_weight());
+        if (z + 1 < t && x + 1 < w && rng() % 2) g.edge(v, id(x + 1, y, z + 1), random_weight());
+      }
+  return g;
+}
+
+/// A graph in two parts: a random graph, and a path with no edge to the boundary, where an odd
+/// number of defects cannot be matched.
+Graph with_closed_part(std::mt19937_64& rng) {
+  Graph g = random_graph(rng);
+  const std::uint32_t first = g.vertices, length = 2 + static_cast<std::uint32_t>(rng() % 6);
+  g.vertices += length;
+  for (std::uint32_t i = 0; i + 1 < length; ++i)
+    g.edge(first + i, first + i + 1, static_cast<std::uint16_t>(1 + rng() % 9), rng() % 2);
+  return g;
+}
+
+template <std::uint32_t kV, std::uint32_t kE>
+struct Pair {
+  std::unique_ptr<UnionFindDecoder<kV, kE>> fast = std::make_unique<UnionFindDecoder<kV, kE>>();
+  std::unique_ptr<ReferenceUnionFindDecoder<kV, kE>> reference = std::make_unique<ReferenceUnionFindDecoder<kV, kE>>();
+
+  void load(const Graph& g) {
+    const auto n = static_cast<std::uint32_t>(g.u.size());
+    ASSERT_TRUE(fast->load_graph(g.vertices, n, g.u.data(), g.v.data(), g.w.data(), g.obs.data()));
+    ASSERT_TRUE(reference->load_graph(g.vertices, n, g.u.data(), g.v.data(), g.w.data(), g.obs.data()));
+  }
+  /// Decodes with both and compares every output; returns the status.
+  DecodeStatus compare(const std::vector<std::uint32_t>& defects, const std::string& where) {
+    std::vector<std::uint32_t> a(kE), b(kE);
+    const auto n = static_cast<std::uint32_t>(defects.size());
+    const DecodeResult x = fast->decode(defects.data(), n, a.data());
+    const DecodeResult y = reference->decode(defects.data(), n, b.data());
+    EXPECT_EQ(x.status, y.status) << where;
+    EXPECT_EQ(x.growth_rounds, y.growth_rounds) << where;
+    EXPECT_EQ(x.growth_units, y.growth_units) << where;
+    if (x.status == DecodeStatus::kOk && y.status == DecodeStatus::kOk) {
+      EXPECT_EQ(x.observables, y.observables) << where;
+      EXPECT_EQ(x.correction_edges, y.correction_edges) << where;
+      a.resize(x.correction_edges);
+      b.resize(y.correction_edges);
+      EXPECT_EQ(std::set<std::uint32_t>(a.begin(), a.end()), std::set<std::uint32_t>(b.begin(), b.end())) << where;
+    }
+    return y.status;
+  }
+};
+
+std::vector<std::uint32_t> random_defects(std::mt19937_64& rng, std::uint32_t vertices, std::uint32_t max_count) {
+  std::vector<std::uint32_t> all(vertices);
+  for (std::uint32_t v = 0; v < vertices; ++v) all[v] = v;
+  std::shuffle(all.begin(), all.end(), rng);
+  all.resize(std::min<std::uint32_t>(vertices, static_cast<std::uint32_t>(rng() % (max_count + 1))));
+  return all;
+}
+
+TEST(UnionFindDecoder, MatchesTheReferenceOnRandomGraphs) {
+  std::mt19937_64 rng(7);
+  Pair<64, 256> pair;
+  int shots = 0, unmatchable = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    const Graph g = trial % 3 == 2 ? with_closed_part(rng) : random_graph(rng);
+    if (g.vertices > 64 || g.u.size() > 256) continue;
+    pair.load(g);
+    for (int s = 0; s < 40; ++s, ++shots) {
+      if (s % 10 == 9) {  // a calibration between shots, on both
+        const auto e = static_cast<std::uint32_t>(rng() % g.u.size());
+        const auto w = static_cast<std::uint16_t>(1 + rng() % 12);
+        ASSERT_TRUE(pair.fast->set_weight(e, w));
+        ASSERT_TRUE(pair.reference->set_weight(e, w));
+      }
+      const std::string where = "trial " + std::to_string(trial) + " shot " + std::to_string(s);
+      if (pair.compare(random_defects(rng, g.vertices, g.vertices), where) == DecodeStatus::kCannotMatch) ++unmatchable;
+    }
+  }
+  EXPECT_GT(shots, 20000);
+  EXPECT_GT(unmatchable, 100);  // the closed parts are exercised
+}
+
+TEST(UnionFindDecoder, MatchesTheReferenceOnLatticesWithWideWeights) {
+  // Larger clusters than the random graphs give, and weights up to the 16-bit maximum (long
+  // jumps, edges completing in the middle of a two-sided round).
+  std::mt19937_64 rng(11);
+  Pair<400, 2000> pair;
+  int shots = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::uint16_t max_weight = trial % 3 == 0 ? 3 : trial % 3 == 1 ? 31 : 65535;
+    const Graph g = lattice(rng, 3 + static_cast<std::uint32_t>(rng() % 5), 3 + static_cast<std::uint32_t>(rng() % 5),
+                            2 + static_cast<std::uint32_t>(rng() % 6), max_weight);
+    pair.load(g);
+    for (int s = 0; s < 200; ++s, ++shots) {
+      const std::string where = "trial " + std::to_string(trial) + " shot " + std::to_string(s);
+      EXPECT_EQ(pair.compare(random_defects(rng, g.vertices, s % 2 ? 8 : 40), where), DecodeStatus::kOk) << where;
+    }
+  }
+  EXPECT_EQ(shots, 12000);
 }
 
 }  // namespace
