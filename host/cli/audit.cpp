@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/output.h"
+#include "common/atomic_file.h"
 #include "proof/run_proof.h"
 
 namespace qontos::cli {
@@ -18,15 +19,6 @@ std::string read_text_if_exists(const std::string& path) {
   std::stringstream buf;
   if (in) buf << in.rdbuf();
   return buf.str();
-}
-
-void write_output_quietly(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!(f << text) || !f.flush()) return;
-  }
-  std::rename(tmp.c_str(), path.c_str());
 }
 
 }  // namespace
@@ -74,7 +66,7 @@ governance::Usage Audit::usage_of(const std::string& tenant) const {
   });
   cache["entries"] = size;
   cache["root"] = proof::to_hex(ledger_.root(size));
-  write_output_quietly(cache_path, cache.dump());  // only a cache: a failed write costs a rescan
+  write_file_atomically(cache_path, cache.dump());  // only a cache: a failed write costs a rescan
   governance::Usage usage;
   if (cache["tenants"].contains(tenant) && cache["tenants"][tenant].is_object()) {
     usage.shots = cache["tenants"][tenant].value("shots", std::int64_t{0});

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/atomic_file.h"
 #include "exec/contract.h"
 #include "passes/pass.h"
 #include "qasm/diagnostic.h"
@@ -17,15 +18,8 @@ bool write_output(const std::string& path, const std::string& text) {
     std::cout << text;
     return static_cast<bool>(std::cout.flush());
   }
-  const std::string tmp = path + ".tmp";
-  bool ok = false;
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    ok = f && (f << text) && f.flush();
-  }
-  if (ok) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
+  const bool ok = write_file_atomically(path, text);
   if (!ok) {
-    std::remove(tmp.c_str());
     std::cerr << "qontos: error: cannot write '" << path << "'\n";
   }
   return ok;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/atomic_file.h"
 #include "ir/serialise_json.h"
 
 namespace qontos::proof {
@@ -82,32 +83,17 @@ std::string blob_dir_for(const std::string& proof_path) {
   return proof_path + ".blobs";
 }
 
-namespace {
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!(f && f.write(bytes.data(), static_cast<std::streamsize>(bytes.size())) && f.flush()))
-      throw std::runtime_error("cannot write '" + tmp.string() + "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error("cannot write '" + path.string() + "'");
-  }
-}
-}  // namespace
-
 void write_proof(const std::string& proof_path, const BuiltProof& proof) {
   if (!proof.blobs.empty()) {
     const std::filesystem::path dir = blob_dir_for(proof_path);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error("cannot create '" + dir.string() + "': " + ec.message());
-    for (const auto& [address, bytes] : proof.blobs) write_file_atomically(dir / address, bytes);
+    for (const auto& [address, bytes] : proof.blobs)
+      if (!write_file_atomically(dir / address, bytes))
+        throw std::runtime_error("cannot write '" + (dir / address).string() + "'");
   }
-  write_file_atomically(proof_path, proof.text);
+  if (!write_file_atomically(proof_path, proof.text)) throw std::runtime_error("cannot write '" + proof_path + "'");
 }
 
 }  // namespace qontos::proof
