@@ -1,15 +1,18 @@
 #include "cli/decode_command.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <span>
 
 #include "cli/output.h"
 #include "qec/dem.h"
 #include "qec/shot_formats.h"
 #include "qec/uf_decoder.h"
+#include "rtl/rtl_decoder.h"
 
 namespace qontos::cli {
 
@@ -26,6 +29,11 @@ void add_shared(CLI::App* cmd, DecodeCliOptions& o) {
   cmd->add_option("--engine", o.engine, "software (the HLS decoder compiled for the host) or rtl (the Verilog)")
       ->check(CLI::IsMember({"software", "rtl"}));
   cmd->add_flag("--latency", o.latency, "With --engine rtl: print the cycle-latency summary");
+  cmd->add_option("--budget", o.budget,
+                  "With --engine rtl: the decoder's cycle budget; a shot that needs more overruns (default: none)")
+      ->check(CLI::Range(1u, 0xFFFFFFFEu));
+  cmd->add_option("--rtl-cache,--rtl_cache", o.rtl_cache,
+                  "With --engine rtl: where verilated models are kept (default $QONTOS_RTL_CACHE or ~/.cache/qontos/rtl)");
   cmd->add_option("--weight-bits,--weight_bits", o.weight_bits, "Bits of a quantised edge weight (1-16)")
       ->check(CLI::Range(1, 16));
 }
@@ -51,11 +59,10 @@ void add_decode_command(CLI::App& app, DecodeCliOptions& o) {
 
 int run_decode(const DecodeCliOptions& o) {
   return run_reporting_errors(o.dem, [&]() -> int {
-    if (o.engine == "rtl")
-      throw std::invalid_argument(
-          "--engine rtl: the verilated decoder is not available in this build (hdl/decoder/rtl is not written "
-          "yet); use --engine software");
-    if (o.latency) throw std::invalid_argument("--latency needs --engine rtl (cycle counts come from the RTL)");
+    const bool rtl = o.engine == "rtl";
+    if (!rtl && (o.latency || o.budget != 0xFFFFFFFFu || !o.rtl_cache.empty()))
+      throw std::invalid_argument(std::string(o.latency ? "--latency" : o.rtl_cache.empty() ? "--budget" : "--rtl-cache") +
+                                  " needs --engine rtl (cycle counts and budgets belong to the Verilog decoder)");
     if (o.action == "count-mistakes" && o.obs_in.empty() == !o.in_includes_appended_observables)
       throw std::invalid_argument(
           "count-mistakes needs the true observable flips: --obs-in FILE or --in-includes-appended-observables "
@@ -74,16 +81,54 @@ int run_decode(const DecodeCliOptions& o) {
     const qec::BitTable input = qec::read_shots(read_text(o.in), *qec::parse_shot_format(o.in_format), layout, in_name);
     const qec::BitTable events = layout.num_observables ? input.columns(0, model.num_detectors) : input;
 
-    qec::UnionFindDecoder decoder(graph);
-    const auto start = std::chrono::steady_clock::now();
-    const qec::BitTable predictions = decoder.predict(events);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    qec::BitTable predictions;
+    double seconds = 0;
+    std::optional<sim::LatencySummary> latency;
+    if (rtl) {
+      sim::RtlDecoderOptions ro;
+      ro.cache_dir = o.rtl_cache;
+      ro.budget = o.budget;
+      ro.on_build = [](const std::string& note) { std::cerr << "qontos decode: " << note << "\n"; };
+      const sim::RtlDecoder decoder(graph, ro);
+      sim::RtlDecodeResult result = decoder.decode(events);
+      seconds = result.simulation_seconds;
+      for (std::size_t s = 0; s < result.flags.size(); ++s)
+        if (result.flags[s] & sim::kRtlCannotMatch)
+          throw qec::DecoderError("shot " + std::to_string(s) +
+                                  ": an odd set of detection events has no boundary to match to (the model is not "
+                                  "decodable as given)");
+      latency = sim::summarise_latency(result);
+      predictions = std::move(result.predictions);
+      if (latency->overruns) {
+        const auto first = std::find_if(result.flags.begin(), result.flags.end(),
+                                        [](std::uint8_t f) { return (f & sim::kRtlOverrun) != 0; });
+        std::cerr << "qontos decode: " << latency->overruns << " of " << events.num_shots()
+                  << " shots overran the budget of " << o.budget << " cycles (first: shot "
+                  << (first - result.flags.begin())
+                  << "); the decoder marked their results invalid and they are predicted as no flip\n";
+      }
+    } else {
+      qec::UnionFindDecoder decoder(graph);
+      const auto start = std::chrono::steady_clock::now();
+      predictions = decoder.predict(events);
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    // Overruns are reported but do not stop the run: every prediction is still written, and the
+    // exit status (1) says that some of them are not the decoder's.
+    const int status = latency && latency->overruns ? 1 : 0;
+    // The summary goes to standard output unless the predictions do.
+    const auto print_latency = [&] {
+      if (o.latency && latency)
+        (o.action == "predict" && o.out == "-" ? std::cerr : std::cout) << latency->line() << "\n";
+    };
 
     if (o.action == "predict") {
       qec::ShotLayout out_layout;
       out_layout.num_observables = model.num_observables;
       const std::string bytes = qec::write_shots(predictions, *qec::parse_shot_format(o.out_format), out_layout);
-      return write_output(o.out == "-" ? "" : o.out, bytes) ? 0 : 2;
+      if (!write_output(o.out == "-" ? "" : o.out, bytes)) return 2;
+      print_latency();
+      return status;
     }
     qec::BitTable truth;
     if (o.in_includes_appended_observables) {
@@ -104,11 +149,13 @@ int run_decode(const DecodeCliOptions& o) {
       mistakes += differ;
     }
     std::cout << mistakes << " / " << events.num_shots() << "\n";
+    print_latency();
     if (o.time) {
       const double per_shot_us = events.num_shots() ? seconds * 1e6 / static_cast<double>(events.num_shots()) : 0;
-      std::fprintf(stderr, "decoding time: %.3f s (%.3f us per shot)\n", seconds, per_shot_us);
+      std::fprintf(stderr, "decoding time%s: %.3f s (%.3f us per shot)\n", rtl ? " (Verilator simulation)" : "",
+                   seconds, per_shot_us);
     }
-    return 0;
+    return status;
   });
 }
 

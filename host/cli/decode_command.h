@@ -2,6 +2,7 @@
 // with the options matching decoders' command lines use (underscore spellings accepted too).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace CLI {
@@ -23,6 +24,8 @@ struct DecodeCliOptions {
   bool time = false;
   std::string engine = "software";
   bool latency = false;
+  std::uint32_t budget = 0xFFFFFFFFu;  // --budget: the RTL's cycle budget register
+  std::string rtl_cache;               // --rtl-cache: where verilated models are kept
   int weight_bits = 0;  // 0: the default of the decoding graph
 };
 
