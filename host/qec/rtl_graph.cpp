@@ -97,6 +97,7 @@ std::string rtl_graph_tables(const RtlGraph& g) {
   const std::uint32_t vb = bits_for(g.num_vertices);
   const std::uint32_t eb = bits_for(std::max<std::size_t>(ne, 1));
   const std::uint32_t sb = bits_for(a.dmax);
+  const std::uint32_t nb = bits_for(a.dmax + 1);
   const std::uint32_t nobs = std::max<std::uint32_t>(1, g.num_observables);
   std::vector<std::uint64_t> eu, ev, ebnd, ew, eobs, eus, evs;
   for (std::uint32_t e = 0; e < ne; ++e) {
@@ -116,8 +117,16 @@ std::string rtl_graph_tables(const RtlGraph& g) {
       evs.push_back(static_cast<std::uint64_t>(std::find(lv.begin(), lv.end(), e) - lv.begin()));
     }
   }
-  std::vector<std::uint64_t> ok, ae, ao, abnd, aisu;
+  std::vector<std::uint64_t> ok, ae, ao, abnd, aisu, ann, ans;
   for (std::uint32_t v = 0; v < g.num_vertices; ++v) {
+    std::uint32_t nn = 0;  // the vertex's slots whose edge leads to another vertex, in slot order
+    for (std::uint32_t k = 0; k < a.lists[v].size(); ++k)
+      if (g.edges[a.lists[v][k]].v != kRtlBoundary) {
+        ans.push_back(k);
+        ++nn;
+      }
+    for (std::uint32_t k = nn; k < a.dmax; ++k) ans.push_back(0);
+    ann.push_back(nn);
     for (std::uint32_t k = 0; k < a.dmax; ++k) {
       const bool present = k < a.lists[v].size();
       const std::uint32_t e = present ? a.lists[v][k] : 0;
@@ -141,6 +150,7 @@ std::string rtl_graph_tables(const RtlGraph& g) {
     << "localparam integer EB = " << eb << ";    // bits of an edge index\n"
     << "localparam integer DMAX = " << a.dmax << ";  // adjacency slots per vertex\n"
     << "localparam integer SB = " << sb << ";    // bits of a slot index\n"
+    << "localparam integer NB = " << nb << ";    // bits of a slot count\n"
     << "localparam [NE*VB-1:0] EDGE_U = " << packed(eu, vb) << ";\n"
     << "localparam [NE*VB-1:0] EDGE_V = " << packed(ev, vb) << ";\n"
     << "localparam [NE-1:0] EDGE_B = " << packed(ebnd, 1) << ";\n"
@@ -152,7 +162,9 @@ std::string rtl_graph_tables(const RtlGraph& g) {
     << "localparam [NV*DMAX*EB-1:0] ADJ_E = " << packed(ae, eb) << ";\n"
     << "localparam [NV*DMAX*VB-1:0] ADJ_O = " << packed(ao, vb) << ";\n"
     << "localparam [NV*DMAX-1:0] ADJ_B = " << packed(abnd, 1) << ";\n"
-    << "localparam [NV*DMAX-1:0] ADJ_ISU = " << packed(aisu, 1) << ";\n";
+    << "localparam [NV*DMAX-1:0] ADJ_ISU = " << packed(aisu, 1) << ";\n"
+    << "localparam [NV*NB-1:0] ADJ_NN = " << packed(ann, nb) << ";\n"
+    << "localparam [NV*DMAX*SB-1:0] ADJ_NS = " << packed(ans, sb) << ";\n";
   return o.str();
 }
 

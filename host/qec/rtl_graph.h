@@ -41,11 +41,13 @@ void validate_rtl_graph(const RtlGraph& graph);
 
 /// `define UF_NV, UF_NE, UF_NOBS, UF_WB (include before the decoder's module header).
 std::string rtl_graph_defines(const RtlGraph& graph);
-/// localparam tables (include inside the decoder module): widths VB, EB, SB, DMAX; per edge
+/// localparam tables (include inside the decoder module): widths VB, EB, SB, NB, DMAX; per edge
 /// EDGE_U, EDGE_V, EDGE_B (to the boundary), EDGE_W0 (reset weight), EDGE_OBS, EDGE_US/EDGE_VS
 /// (the edge's slot in its endpoints' adjacency); per vertex slot ADJ_OK, ADJ_E, ADJ_O (the other
-/// endpoint), ADJ_B, ADJ_ISU (the vertex is the edge's u). Flat packed vectors, element i at
-/// [i*width +: width].
+/// endpoint), ADJ_B, ADJ_ISU (the vertex is the edge's u); per vertex ADJ_NN (how many of its
+/// slots lead to another vertex, NB bits) and ADJ_NS (DMAX entries: those slots' indices in
+/// order, then zeros), so that per-vertex trees have no constant leaves. Flat packed vectors,
+/// element i at [i*width +: width].
 std::string rtl_graph_tables(const RtlGraph& graph);
 /// "uf_graph 1\nV E NOBS WB\n" then one "u v weight observables" line per edge (v = -1 for the
 /// boundary; observables in hex).

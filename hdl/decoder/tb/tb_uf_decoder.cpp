@@ -12,6 +12,7 @@
 // weights are rewritten through the register port (and in the model).
 // Exit status 0 only when every result matched and every check passed.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -154,18 +155,35 @@ class Bench {
 struct Stats {
   std::vector<std::uint64_t> latencies;
   void add(std::uint64_t l) { latencies.push_back(l); }
-  void print(const std::string& name) {
-    if (latencies.empty()) return;
+  // p-th quantile: the sorted sample at index floor(q * n) (the largest for q close to 1).
+  static std::uint64_t quantile(const std::vector<std::uint64_t>& sorted, double q) {
+    return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * static_cast<double>(sorted.size())))];
+  }
+  std::vector<std::uint64_t> sorted() const {
     std::vector<std::uint64_t> s = latencies;
     std::sort(s.begin(), s.end());
+    return s;
+  }
+  double mean() const {
     double sum = 0;
-    for (auto x : s) sum += static_cast<double>(x);
-    const auto pct = [&](double q) {
-      return s[std::min(s.size() - 1, static_cast<std::size_t>(q * static_cast<double>(s.size())))];
-    };
-    std::printf("latency %-22s shots %8zu  mean %6.2f  p50 %3llu  p99 %3llu  max %3llu cycles\n", name.c_str(),
-                s.size(), sum / static_cast<double>(s.size()), static_cast<unsigned long long>(pct(0.5)),
-                static_cast<unsigned long long>(pct(0.99)), static_cast<unsigned long long>(s.back()));
+    for (auto x : latencies) sum += static_cast<double>(x);
+    return latencies.empty() ? 0.0 : sum / static_cast<double>(latencies.size());
+  }
+  void print(const std::string& name) const {
+    if (latencies.empty()) return;
+    const std::vector<std::uint64_t> s = sorted();
+    std::printf("latency %-22s shots %8zu  mean %6.2f  p50 %3llu  p99 %3llu  p99.99 %3llu  max %3llu cycles\n",
+                name.c_str(), s.size(), mean(), static_cast<unsigned long long>(quantile(s, 0.5)),
+                static_cast<unsigned long long>(quantile(s, 0.99)), static_cast<unsigned long long>(quantile(s, 0.9999)),
+                static_cast<unsigned long long>(s.back()));
+  }
+  // One machine-greppable line for the whole main run.
+  void print_summary(std::uint64_t overruns) const {
+    if (latencies.empty()) return;
+    const std::vector<std::uint64_t> s = sorted();
+    std::printf("cycles: mean %.2f p99 %llu p99.99 %llu max %llu overruns %llu\n", mean(),
+                static_cast<unsigned long long>(quantile(s, 0.99)), static_cast<unsigned long long>(quantile(s, 0.9999)),
+                static_cast<unsigned long long>(s.back()), static_cast<unsigned long long>(overruns));
   }
 };
 
@@ -236,8 +254,12 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(seed);
   std::vector<std::uint32_t> defects(nv), corr(kMaxE);
   std::uint64_t compared = 0, mismatches = 0, cannot_match = 0, ones = 0, weight_writes = 0;
-  std::uint64_t logical_errors = 0;
+  std::uint64_t logical_errors = 0, main_overruns = 0;
   Stats all, nonzero;
+  struct Slow {
+    std::uint64_t latency, shot, defects, rounds;
+  };
+  std::vector<Slow> slowest;  // the slowest shots of the main run, for the report
   std::vector<Stats> by_defects(9);
 
   const auto run_shot = [&](const std::vector<bool>& syn, std::uint64_t shot, std::uint64_t* predicted) {
@@ -267,6 +289,10 @@ int main(int argc, char** argv) {
            " defects=" + std::to_string(nd));
     }
     if (h.correction_edges) ++ones;
+    if (r.overrun) ++main_overruns;
+    slowest.push_back({r.latency, shot, nd, h.growth_rounds});
+    std::stable_sort(slowest.begin(), slowest.end(), [](const Slow& a, const Slow& b) { return a.latency > b.latency; });
+    if (slowest.size() > 5) slowest.pop_back();
     all.add(r.latency);
     if (nd) nonzero.add(r.latency);
     by_defects[std::min<std::uint32_t>(nd, 8)].add(r.latency);
@@ -275,6 +301,7 @@ int main(int argc, char** argv) {
   };
 
   std::vector<bool> syn(nv);
+  const auto t_start = std::chrono::steady_clock::now();
   if (!b8_path.empty()) {
     const qec::BitTable dets = qec::read_shots(slurp(b8_path), qec::ShotFormat::kB8, {0, nv, 0}, b8_path);
     qec::BitTable obs;
@@ -325,6 +352,7 @@ int main(int argc, char** argv) {
       run_shot(syn, s, nullptr);
     }
   }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
   std::printf("graph %s: %u vertices, %u edges\n", graph_path.c_str(), nv, ne);
   std::printf(
@@ -340,6 +368,14 @@ int main(int argc, char** argv) {
   nonzero.print("shots with defects");
   for (std::size_t k = 1; k < by_defects.size(); ++k)
     by_defects[k].print(std::to_string(k) + (k == 8 ? "+" : "") + " defects");
+  for (const Slow& w : slowest)
+    std::printf("slow shot %llu: %llu cycles, %llu defects, %llu growth rounds (HLS)\n",
+                static_cast<unsigned long long>(w.shot), static_cast<unsigned long long>(w.latency),
+                static_cast<unsigned long long>(w.defects), static_cast<unsigned long long>(w.rounds));
+  all.print_summary(main_overruns);
+  std::printf("sim: %.0f shots/s (%llu shots in %.1f s, RTL and HLS model together)\n",
+              seconds > 0 ? static_cast<double>(compared) / seconds : 0.0, static_cast<unsigned long long>(compared),
+              seconds);
 
   // Budget: every shot is decoded without a budget, then with `budget`: it must overrun exactly
   // when it took longer, report the budget as its cycle count and carry no result.
