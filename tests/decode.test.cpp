@@ -111,9 +111,9 @@ TEST(DecodeCli, BadInputsAreNamed) {
   r = testing::qontos("decode predict --dem " + dem + " --in " + cut.string() + " --in-format b8");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("shot 1023"), std::string::npos) << r.err;
-  r = testing::qontos("decode predict --dem " + dem + " --in " + kFormats + "dets.01 --engine rtl");
+  r = testing::qontos("decode predict --dem " + dem + " --in " + kFormats + "dets.01 --engine fpga");
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("hdl/decoder/rtl"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fpga"), std::string::npos) << r.err;
   r = testing::qontos("decode predict --dem " + dem + " --in " + kFormats + "dets.01 --in-format b9");
   EXPECT_EQ(r.code, 2);
   r = testing::qontos("decode predict --in " + kFormats + "dets.01");
