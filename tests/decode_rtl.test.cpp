@@ -152,9 +152,9 @@ TEST(DecodeRtl, ABrokenBuildNamesItsLog) {
   std::filesystem::create_directories(hdl / "decoder" / "rtl");
   std::filesystem::create_directories(hdl / "decoder" / "tb");
   std::ofstream(hdl / "decoder" / "rtl" / "uf_decoder.v") << "module uf_decoder(; endmodule\n";
-  std::filesystem::copy_file(std::string(QONTOS_SOURCE_DIR) + "/hdl/decoder/tb/uf_decoder_runner.cpp",
-                             hdl / "decoder" / "tb" / "uf_decoder_runner.cpp",
-                             std::filesystem::copy_options::overwrite_existing);
+  for (const char* harness : {"uf_decoder_runner.cpp", "uf_decoder_driver.h"})
+    std::filesystem::copy_file(std::string(QONTOS_SOURCE_DIR) + "/hdl/decoder/tb/" + harness,
+                               hdl / "decoder" / "tb" / harness, std::filesystem::copy_options::overwrite_existing);
   ::setenv("QONTOS_HDL_DIR", hdl.c_str(), 1);
   const auto r = testing::qontos(count_args("d3_r3_p0.001") + " --engine rtl --rtl-cache " +
                                  (testing::scratch() / "broken_cache").string());

@@ -29,6 +29,7 @@ namespace {
 
 constexpr const char* kRtlSource = "decoder/rtl/uf_decoder.v";
 constexpr const char* kRunnerSource = "decoder/tb/uf_decoder_runner.cpp";
+constexpr const char* kDriverSource = "decoder/tb/uf_decoder_driver.h";  // included by the runner
 constexpr const char* kRunner = "uf_decoder_runner";
 constexpr std::size_t kResultBytes = 13;
 // The model is one large block of logic per vertex and edge: its run-once code compiled without
@@ -72,9 +73,10 @@ fs::path default_cache_dir() {
 
 fs::path resolve_hdl_dir(const fs::path& given) {
   const fs::path dir = !given.empty() ? given : fs::path(env_or("QONTOS_HDL_DIR", QONTOS_HDL_DIR));
-  if (dir.empty() || !fs::exists(dir / kRtlSource) || !fs::exists(dir / kRunnerSource))
+  if (dir.empty() || !fs::exists(dir / kRtlSource) || !fs::exists(dir / kRunnerSource) ||
+      !fs::exists(dir / kDriverSource))
     throw RtlEngineError("--engine rtl needs the decoder's Verilog and harness sources (" + std::string(kRtlSource) +
-                         ", " + kRunnerSource + ") under an hdl/ folder; none at '" + dir.string() +
+                         ", " + kRunnerSource + ", " + kDriverSource + ") under an hdl/ folder; none at '" + dir.string() +
                          "' (set QONTOS_HDL_DIR to the source tree's hdl/)");
   return dir;
 }
@@ -154,7 +156,8 @@ std::string rtl_model_key(const qec::RtlGraph& graph, const fs::path& hdl_dir, c
   const qec::RtlGraph s = structure_of(graph);
   std::string material = "qontos-rtl-decoder-model/1\n" + verilator_version + "\n" + kOptFlags + "\n";
   material += qec::rtl_graph_defines(s) + "\n" + qec::rtl_graph_tables(s) + "\n";
-  material += read_file(hdl_dir / kRtlSource) + "\n" + read_file(hdl_dir / kRunnerSource);
+  material += read_file(hdl_dir / kRtlSource) + "\n" + read_file(hdl_dir / kRunnerSource) + "\n" +
+              read_file(hdl_dir / kDriverSource);
   return ir::sha256_hex(material).substr(0, 32);
 }
 

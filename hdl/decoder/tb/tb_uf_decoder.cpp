@@ -13,6 +13,7 @@
 // Exit status 0 only when every result matched and every check passed.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -24,11 +25,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "Vuf_decoder.h"
 #include "decoder/hls/union_find_decoder.h"
 #include "qec/rtl_graph.h"
 #include "qec/shot_formats.h"
-#include "verilated.h"
+#include "uf_decoder_driver.h"
 
 using qontos::hdl::decoder::DecodeStatus;
 using qontos::hdl::decoder::kBoundaryVertex;
@@ -39,7 +39,7 @@ namespace {
 constexpr std::uint32_t kMaxV = 1024;
 constexpr std::uint32_t kMaxE = 8192;
 using Hls = qontos::hdl::decoder::UnionFindDecoder<kMaxV, kMaxE>;
-constexpr unsigned kChunk = 32;
+constexpr unsigned kChunk = qontos::hdl::decoder::UfDecoderDriver::kChunk;
 
 template <class T>
 bool bit_of(const T& value, unsigned i) {
@@ -67,97 +67,45 @@ struct Result {
 
 class Bench {
  public:
-  explicit Bench(std::uint32_t nv, std::uint32_t ne) : nv_(nv), ne_(ne) {
-    top_ = std::make_unique<Vuf_decoder>(&ctx_);
-    top_->clk = 0;
-    top_->rst = 1;
-    top_->s_valid = 0;
-    top_->m_ready = 0;
-    top_->cfg_we = 0;
-    for (int i = 0; i < 4; ++i) tick();
-    top_->rst = 0;
-    tick();
-  }
-  ~Bench() { top_->final(); }
+  explicit Bench(std::uint32_t nv, std::uint32_t ne) : nv_(nv), ne_(ne) {}
 
-  void tick() {
-    top_->clk = 0;
-    top_->eval();
-    top_->clk = 1;
-    top_->eval();
-    ++edges_;
-  }
-  void write(std::uint16_t addr, std::uint32_t data) {
-    top_->cfg_we = 1;
-    top_->cfg_addr = addr;
-    top_->cfg_wdata = data;
-    tick();
-    top_->cfg_we = 0;
-  }
-  std::uint32_t read(std::uint16_t addr) {
-    top_->cfg_addr = addr;
-    top_->clk = 0;
-    top_->eval();
-    return top_->cfg_rdata;
-  }
+  void write(std::uint16_t addr, std::uint32_t data) { driver_.write(addr, data); }
+  std::uint32_t read(std::uint16_t addr) { return driver_.read(addr); }
 
   Result decode(const std::vector<bool>& syndrome) {
-    const unsigned beats = (nv_ + kChunk - 1) / kChunk;
-    std::uint64_t t0 = 0;
-    for (unsigned b = 0; b < beats; ++b) {
-      std::uint32_t word = 0;
-      for (unsigned i = 0; i < kChunk && b * kChunk + i < nv_; ++i)
-        if (syndrome[b * kChunk + i]) word |= 1u << i;
-      top_->s_valid = 1;
-      top_->s_data = word;
-      top_->s_last = b + 1 == beats;
-      for (;;) {
-        top_->clk = 0;
-        top_->eval();
-        const bool ready = top_->s_ready;
-        tick();
-        if (ready) break;
-      }
-      t0 = edges_;
-    }
-    top_->s_valid = 0;
-    top_->s_last = 0;
-    top_->m_ready = 1;
+    std::vector<std::uint32_t> beats((nv_ + kChunk - 1) / kChunk, 0u);
+    for (std::uint32_t v = 0; v < nv_; ++v)
+      if (syndrome[v]) beats[v / kChunk] |= 1u << (v % kChunk);
     Result r;
-    for (std::uint64_t guard = 0; guard < 1000000; ++guard) {
-      if (top_->m_valid) break;
-      tick();
-    }
-    if (!top_->m_valid) throw std::runtime_error("no result within 1e6 cycles");
-    r.latency = edges_ - t0;
-    r.ok = top_->m_ok;
-    r.overrun = top_->m_overrun;
-    r.cannot_match = top_->m_cannot_match;
-    r.obs = top_->m_obs;
-    r.cycles = top_->m_cycles;
+    r.latency = driver_.send(beats, 1000000);
+    const Vuf_decoder& top = driver_.ports();
+    r.ok = top.m_ok;
+    r.overrun = top.m_overrun;
+    r.cannot_match = top.m_cannot_match;
+    r.obs = top.m_obs;
+    r.cycles = top.m_cycles;
     r.correction.resize(ne_);
-    for (unsigned e = 0; e < ne_; ++e) r.correction[e] = bit_of(top_->m_correction, e);
-    overrun_port_ = top_->overrun;
-    tick();  // m_ready is high: the result is taken
-    top_->m_ready = 0;
+    for (unsigned e = 0; e < ne_; ++e) r.correction[e] = bit_of(top.m_correction, e);
+    overrun_port_ = top.overrun;
+    driver_.take();
     return r;
   }
   bool overrun_port() const { return overrun_port_; }
 
  private:
-  VerilatedContext ctx_;
-  std::unique_ptr<Vuf_decoder> top_;
+  qontos::hdl::decoder::UfDecoderDriver driver_;
   std::uint32_t nv_, ne_;
-  std::uint64_t edges_ = 0;
   bool overrun_port_ = false;
 };
 
 struct Stats {
   std::vector<std::uint64_t> latencies;
   void add(std::uint64_t l) { latencies.push_back(l); }
-  // p-th quantile: the sorted sample at index floor(q * n) (the largest for q close to 1).
+  // Nearest rank, as `qontos decode --latency` (sim/rtl/rtl_decoder.cpp): the smallest sample
+  // with at least q of the samples at or below it.
   static std::uint64_t quantile(const std::vector<std::uint64_t>& sorted, double q) {
-    return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * static_cast<double>(sorted.size())))];
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()) - 1e-9));
+    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
   }
   std::vector<std::uint64_t> sorted() const {
     std::vector<std::uint64_t> s = latencies;

@@ -24,84 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "Vuf_decoder.h"
-#include "verilated.h"
+#include "uf_decoder_driver.h"
 
 namespace {
 
-constexpr unsigned kChunk = 32;  // s_data width (the RTL's CHUNK parameter)
+using qontos::hdl::decoder::UfDecoderDriver;
 constexpr std::uint16_t kRegInfo0 = 0x0000, kRegBudget = 0x0002, kRegStatus = 0x0006, kRegWeight0 = 0x1000;
-
-class Decoder {
- public:
-  Decoder() : top_(std::make_unique<Vuf_decoder>(&ctx_)) {
-    top_->clk = 0;
-    top_->rst = 1;
-    top_->s_valid = 0;
-    top_->m_ready = 0;
-    top_->cfg_we = 0;
-    for (int i = 0; i < 4; ++i) tick();
-    top_->rst = 0;
-    tick();
-  }
-  ~Decoder() { top_->final(); }
-  Decoder(const Decoder&) = delete;
-  Decoder& operator=(const Decoder&) = delete;
-
-  void write(std::uint16_t addr, std::uint32_t data) {
-    top_->cfg_we = 1;
-    top_->cfg_addr = addr;
-    top_->cfg_wdata = data;
-    tick();
-    top_->cfg_we = 0;
-  }
-  std::uint32_t read(std::uint16_t addr) {
-    top_->cfg_addr = addr;
-    top_->clk = 0;
-    top_->eval();
-    return top_->cfg_rdata;
-  }
-
-  // Streams one shot's syndrome words (kChunk detectors each, the last beat marked) and waits
-  // for the result, which it takes (m_ready high for one edge).
-  void decode(const std::vector<std::uint32_t>& beats, std::uint64_t* obs, std::uint32_t* cycles, std::uint8_t* flags) {
-    for (std::size_t b = 0; b < beats.size(); ++b) {
-      top_->s_valid = 1;
-      top_->s_data = beats[b];
-      top_->s_last = b + 1 == beats.size();
-      for (;;) {
-        top_->clk = 0;
-        top_->eval();
-        const bool ready = top_->s_ready;
-        tick();
-        if (ready) break;
-      }
-    }
-    top_->s_valid = 0;
-    top_->s_last = 0;
-    top_->m_ready = 1;
-    // The budget register bounds a decode; this guard only catches a hung design.
-    for (std::uint64_t guard = 0; !top_->m_valid; ++guard) {
-      if (guard > 100000000) throw std::runtime_error("the decoder gave no result within 1e8 cycles");
-      tick();
-    }
-    *obs = static_cast<std::uint64_t>(top_->m_obs);
-    *cycles = top_->m_cycles;
-    *flags = static_cast<std::uint8_t>((top_->m_ok ? 1 : 0) | (top_->m_overrun ? 2 : 0) | (top_->m_cannot_match ? 4 : 0));
-    tick();
-    top_->m_ready = 0;
-  }
-
- private:
-  void tick() {
-    top_->clk = 0;
-    top_->eval();
-    top_->clk = 1;
-    top_->eval();
-  }
-  VerilatedContext ctx_;
-  std::unique_ptr<Vuf_decoder> top_;
-};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -150,7 +78,7 @@ int run(int argc, char** argv) {
     throw std::runtime_error("--weights, --shots-in and --results-out are required");
   if (budget > 0xFFFFFFFFu) throw std::runtime_error("--budget must fit in 32 bits");
 
-  Decoder decoder;
+  UfDecoderDriver decoder;
   const std::uint32_t info0 = decoder.read(kRegInfo0);
   if (info0 != ((edges << 16) | vertices))
     throw std::runtime_error("the verilated design has " + std::to_string(info0 >> 16) + " edges and " +
@@ -177,7 +105,7 @@ int run(int argc, char** argv) {
     throw std::runtime_error(shots_path + ": " + std::to_string(shots.size()) + " bytes is not a whole number of " +
                              std::to_string(shot_bytes) + "-byte shots");
   const std::size_t num_shots = shots.size() / shot_bytes;
-  const std::size_t num_beats = (vertices + kChunk - 1) / kChunk;
+  const std::size_t num_beats = (vertices + UfDecoderDriver::kChunk - 1) / UfDecoderDriver::kChunk;
   std::vector<std::uint32_t> beats(num_beats);
   std::string results;
   results.reserve(num_shots * 13);
@@ -186,10 +114,13 @@ int run(int argc, char** argv) {
     std::fill(beats.begin(), beats.end(), 0u);
     const auto* bytes = reinterpret_cast<const unsigned char*>(shots.data() + s * shot_bytes);
     for (std::size_t k = 0; k < shot_bytes; ++k) beats[k / 4] |= static_cast<std::uint32_t>(bytes[k]) << (8 * (k % 4));
-    std::uint64_t obs = 0;
-    std::uint32_t cycles = 0;
-    std::uint8_t flags = 0;
-    decoder.decode(beats, &obs, &cycles, &flags);
+    // The budget register bounds a decode; this guard only catches a hung design.
+    decoder.send(beats, 100000000);
+    const Vuf_decoder& top = decoder.ports();
+    const auto obs = static_cast<std::uint64_t>(top.m_obs);
+    const std::uint32_t cycles = top.m_cycles;
+    const auto flags = static_cast<std::uint8_t>((top.m_ok ? 1 : 0) | (top.m_overrun ? 2 : 0) | (top.m_cannot_match ? 4 : 0));
+    decoder.take();
     for (int k = 0; k < 8; ++k) results.push_back(static_cast<char>(obs >> (8 * k)));
     for (int k = 0; k < 4; ++k) results.push_back(static_cast<char>(cycles >> (8 * k)));
     results.push_back(static_cast<char>(flags));
