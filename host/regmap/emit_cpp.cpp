@@ -2,6 +2,7 @@
 // <cstdint>; a namespace per block, register and field with addresses, masks, reset values and
 // get/put helpers) and the host's header (the same addresses and fields as flat constants, plus a
 // constexpr table of every register for tools, testbenches and status decoding).
+#include <cctype>
 #include <sstream>
 
 #include "regmap/regmap.h"
@@ -32,6 +33,21 @@ std::string cpp_string(std::string_view s) {
     out += (c == '\n') ? ' ' : c;
   }
   return out + "\"";
+}
+
+// UPPER_SNAKE -> UpperCamel, for k-prefixed constants.
+std::string camel(std::string_view s) {
+  std::string out;
+  bool up = true;
+  for (char c : s) {
+    if (c == '_') {
+      up = true;
+      continue;
+    }
+    out += up ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    up = false;
+  }
+  return out;
 }
 
 std::string u32(std::uint32_t v) { return hex32(v) + "u"; }
@@ -81,7 +97,7 @@ std::string emit_firmware_header(const RegisterMap& map) {
           << "constexpr std::uint32_t get(std::uint32_t reg) { return (reg & kMask) >> kLsb; }\n"
           << "constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {\n"
           << "  return (reg & ~kMask) | ((value << kLsb) & kMask);\n}\n";
-        for (const auto& [name, value] : f.values) h << "inline constexpr std::uint32_t k" << name << " = " << value << ";\n";
+        for (const auto& [name, value] : f.values) h << "inline constexpr std::uint32_t k" << camel(name) << " = " << value << ";\n";
         h << "}  // namespace " << lower(f.name) << "\n";
       }
       h << "}  // namespace " << lower(r.name) << "\n";
@@ -90,8 +106,8 @@ std::string emit_firmware_header(const RegisterMap& map) {
   }
   for (const Window& w : map.windows)
     h << "// Window " << w.name << ": " << comment(w.doc) << "\n"
-      << "inline constexpr std::uint32_t k" << w.name << "WindowBase = " << u32(w.base) << ";\n"
-      << "inline constexpr std::uint32_t k" << w.name << "WindowSize = " << u32(w.size) << ";\n\n";
+      << "inline constexpr std::uint32_t k" << camel(w.name) << "WindowBase = " << u32(w.base) << ";\n"
+      << "inline constexpr std::uint32_t k" << camel(w.name) << "WindowSize = " << u32(w.size) << ";\n\n";
   h << "}  // namespace qontos::regs\n";
   return h.str();
 }

@@ -234,10 +234,10 @@ constexpr std::uint32_t get(std::uint32_t reg) { return (reg & kMask) >> kLsb; }
 constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
   return (reg & ~kMask) | ((value << kLsb) & kMask);
 }
-inline constexpr std::uint32_t kLATE = 3;
-inline constexpr std::uint32_t kNONE = 0;
-inline constexpr std::uint32_t kSOFTWARE = 1;
-inline constexpr std::uint32_t kWATCHDOG = 2;
+inline constexpr std::uint32_t kLate = 3;
+inline constexpr std::uint32_t kNone = 0;
+inline constexpr std::uint32_t kSoftware = 1;
+inline constexpr std::uint32_t kWatchdog = 2;
 }  // namespace abort_cause
 }  // namespace status
 
@@ -742,10 +742,10 @@ constexpr std::uint32_t get(std::uint32_t reg) { return (reg & kMask) >> kLsb; }
 constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
   return (reg & ~kMask) | ((value << kLsb) & kMask);
 }
-inline constexpr std::uint32_t kDAC = 3;
-inline constexpr std::uint32_t kDECODE = 1;
-inline constexpr std::uint32_t kDISPATCH = 2;
-inline constexpr std::uint32_t kREADOUT = 0;
+inline constexpr std::uint32_t kDac = 3;
+inline constexpr std::uint32_t kDecode = 1;
+inline constexpr std::uint32_t kDispatch = 2;
+inline constexpr std::uint32_t kReadout = 0;
 }  // namespace stage
 namespace tripped {  // an overrun has aborted the run
 inline constexpr unsigned kLsb = 31;
@@ -885,7 +885,7 @@ constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
 }  // namespace hist
 
 // Window DECODER: The union-find decoder's own registers (hdl/decoder/doc/README.md): decoder word address = (byte address - 0x8000) / 4, so its edge weights start at 0xC000.
-inline constexpr std::uint32_t kDECODERWindowBase = 0x00008000u;
-inline constexpr std::uint32_t kDECODERWindowSize = 0x00008000u;
+inline constexpr std::uint32_t kDecoderWindowBase = 0x00008000u;
+inline constexpr std::uint32_t kDecoderWindowSize = 0x00008000u;
 
 }  // namespace qontos::regs
