@@ -73,7 +73,8 @@ inline constexpr std::uint32_t CTRL_STATUS = 0x00000018u;
 inline constexpr FieldSpec CTRL_STATUS_RUNNING{0, 1};
 inline constexpr FieldSpec CTRL_STATUS_DONE{1, 1};
 inline constexpr FieldSpec CTRL_STATUS_ABORTED{2, 1};
-inline constexpr FieldSpec CTRL_STATUS_ABORT_CAUSE{4, 2};
+inline constexpr FieldSpec CTRL_STATUS_ABORT_CAUSE{4, 3};
+inline constexpr std::uint32_t CTRL_STATUS_ABORT_CAUSE_ILLEGAL = 4;
 inline constexpr std::uint32_t CTRL_STATUS_ABORT_CAUSE_LATE = 3;
 inline constexpr std::uint32_t CTRL_STATUS_ABORT_CAUSE_NONE = 0;
 inline constexpr std::uint32_t CTRL_STATUS_ABORT_CAUSE_SOFTWARE = 1;
@@ -187,7 +188,7 @@ inline constexpr std::array<FieldInfo, 4> kCTRL_STATUS_fields{{
     {"RUNNING", {0, 1}, 0x00000000u, false, "a program is running"},
     {"DONE", {1, 1}, 0x00000000u, false, "the last run reached END"},
     {"ABORTED", {2, 1}, 0x00000000u, false, "the last run was aborted"},
-    {"ABORT_CAUSE", {4, 2}, 0x00000000u, false, "why the last run was aborted"},
+    {"ABORT_CAUSE", {4, 3}, 0x00000000u, false, "why the last run was aborted"},
 }};
 inline constexpr std::array<FieldInfo, 3> kCTRL_IRQ_STATUS_fields{{
     {"DONE", {0, 1}, 0x00000000u, false, "a run reached END"},
@@ -298,7 +299,7 @@ inline constexpr std::array<RegisterInfo, 36> kRegisters{{
     {"CTRL", "SCRATCH", 0x0000000Cu, 1, Access::rw, false, 0x00000000u, 0xFFFFFFFFu, detail::kCTRL_SCRATCH_fields, "Free for software; bus and byte-strobe checks."},
     {"CTRL", "COMMAND", 0x00000010u, 1, Access::wo, false, 0x00000000u, 0x00000003u, detail::kCTRL_COMMAND_fields, "Run control: write a 1 to a bit to act; reads as 0."},
     {"CTRL", "CONFIG", 0x00000014u, 1, Access::rw, false, 0x00000000u, 0x00000001u, detail::kCTRL_CONFIG_fields, "Run options."},
-    {"CTRL", "STATUS", 0x00000018u, 1, Access::ro, false, 0x00000000u, 0x00000037u, detail::kCTRL_STATUS_fields, "State of the current or last run."},
+    {"CTRL", "STATUS", 0x00000018u, 1, Access::ro, false, 0x00000000u, 0x00000077u, detail::kCTRL_STATUS_fields, "State of the current or last run."},
     {"CTRL", "IRQ_STATUS", 0x0000001Cu, 1, Access::w1c, false, 0x00000000u, 0x00000007u, detail::kCTRL_IRQ_STATUS_fields, "Interrupt causes, set by the hardware, cleared by writing 1. The interrupt line is high while any enabled cause is set."},
     {"CTRL", "IRQ_ENABLE", 0x00000020u, 1, Access::rw, false, 0x00000002u, 0x00000007u, detail::kCTRL_IRQ_ENABLE_fields, "Which interrupt causes raise the interrupt line."},
     {"CTRL", "RUN_CYCLES", 0x00000024u, 1, Access::ro, false, 0x00000000u, 0xFFFFFFFFu, detail::kCTRL_RUN_CYCLES_fields, "Fabric clock cycles since the last START (stops when the run ends; wraps after 2^32)."},

@@ -198,7 +198,7 @@ namespace status {
 inline constexpr std::uint32_t kAddress = 0x00000018u;
 inline constexpr std::uint32_t kCount = 1;
 inline constexpr std::uint32_t kReset = 0x00000000u;
-inline constexpr std::uint32_t kMask = 0x00000037u;
+inline constexpr std::uint32_t kMask = 0x00000077u;
 namespace running {  // a program is running
 inline constexpr unsigned kLsb = 0;
 inline constexpr unsigned kWidth = 1;
@@ -228,12 +228,13 @@ constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
 }  // namespace aborted
 namespace abort_cause {  // why the last run was aborted
 inline constexpr unsigned kLsb = 4;
-inline constexpr unsigned kWidth = 2;
-inline constexpr std::uint32_t kMask = 0x00000030u;
+inline constexpr unsigned kWidth = 3;
+inline constexpr std::uint32_t kMask = 0x00000070u;
 constexpr std::uint32_t get(std::uint32_t reg) { return (reg & kMask) >> kLsb; }
 constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
   return (reg & ~kMask) | ((value << kLsb) & kMask);
 }
+inline constexpr std::uint32_t kIllegal = 4;
 inline constexpr std::uint32_t kLate = 3;
 inline constexpr std::uint32_t kNone = 0;
 inline constexpr std::uint32_t kSoftware = 1;

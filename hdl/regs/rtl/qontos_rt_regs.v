@@ -48,7 +48,7 @@ module qontos_rt_regs (
     input wire ctrl_status_running,
     input wire ctrl_status_done,
     input wire ctrl_status_aborted,
-    input wire [1:0] ctrl_status_abort_cause,
+    input wire [2:0] ctrl_status_abort_cause,
     output wire ctrl_irq_status_done,
     input wire ctrl_irq_status_done_set,
     output wire ctrl_irq_status_watchdog,
@@ -558,7 +558,7 @@ module qontos_rt_regs (
         r_data[0:0] = ctrl_status_running;
         r_data[1:1] = ctrl_status_done;
         r_data[2:2] = ctrl_status_aborted;
-        r_data[5:4] = ctrl_status_abort_cause;
+        r_data[6:4] = ctrl_status_abort_cause;
       end
       14'h7: begin  // CTRL.IRQ_STATUS
         r_data[0:0] = ctrl_irq_status_done;
