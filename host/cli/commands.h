@@ -24,6 +24,12 @@ struct CompileOptions {
   std::string map;
 };
 
+struct PulsesCliOptions {
+  std::string file;
+};
+void add_pulses_command(CLI::App& app, PulsesCliOptions& o);
+int run_pulses(const PulsesCliOptions& o);
+
 struct SubmitCliOptions {
   std::string file;
   long long shots = 1024;

@@ -11,6 +11,8 @@
 #include "ir/serialise_json.h"
 #include "ir/stats.h"
 #include "passes/pipeline.h"
+#include "pulses/lower.h"
+#include "pulses/program_file.h"
 #include "qasm/diagnostic.h"
 #include "qasm/elaborate.h"
 
@@ -27,8 +29,10 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
   cmd->add_option("--until", o.until,
                   "Stop after this pass (" + passes + "); default: schedule with a device, else optimise")
       ->check(CLI::IsMember(passes::pass_names()));
-  cmd->add_option("--emit", o.emit, "Output format: json (canonical IR), qasm3, stats")
-      ->check(CLI::IsMember({"json", "qasm3", "stats"}));
+  cmd->add_option("--emit", o.emit,
+                  "Output format: json (canonical IR), qasm3, stats, pulses (a sequencer program for --device, "
+                  "docs/formats/pulse-program.md; use -o)")
+      ->check(CLI::IsMember({"json", "qasm3", "stats", "pulses"}));
   cmd->add_option("-o,--output", o.output, "Write the output to this file instead of standard output");
   cmd->add_flag("--hashes", o.hashes, "Print each pass's name and the SHA-256 of its output");
   cmd->add_option("--seed", o.seed, "Seed for layout and routing trials");
@@ -60,6 +64,9 @@ int run_compile(const CompileOptions& o) {
       ctx.partition_map = read_text(o.map);
       ctx.partition_map_origin = o.map;
     }
+    if (o.emit == "pulses" && !dev) throw passes::PassError("--emit pulses needs --device (a device with a control section)");
+    if (o.emit == "pulses" && !o.until.empty() && o.until != "schedule")
+      throw passes::PassError("--emit pulses lowers the scheduled circuit; drop --until " + o.until);
     std::string until = !o.until.empty() ? o.until : dev ? "schedule" : "optimise";
     std::string source;
     try {
@@ -81,6 +88,8 @@ int run_compile(const CompileOptions& o) {
       out << ir::serialise_json(final) << "\n";
     else if (emit == "qasm3")
       out << ir::emit_qasm3(final);
+    else if (emit == "pulses")
+      out << pulses::write_program_file(pulses::lower_to_pulses(final, *dev));
     else if (emit == "stats") {
       out << "pass: " << stages.back().pass << "\n"
           << "content_address: " << stages.back().hash << "\n";

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   qontos::cli::add_ledger_command(app, ledger);
   qontos::cli::DecodeCliOptions decode;
   qontos::cli::add_decode_command(app, decode);
+  qontos::cli::PulsesCliOptions pulses;
+  qontos::cli::add_pulses_command(app, pulses);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("keygen")) return qontos::cli::run_keygen(keygen);
   if (app.got_subcommand("ledger")) return qontos::cli::run_ledger(ledger);
   if (app.got_subcommand("decode")) return qontos::cli::run_decode(decode);
+  if (app.got_subcommand("pulses")) return qontos::cli::run_pulses(pulses);
   std::cout << app.help();
   return 0;
 }

@@ -199,13 +199,88 @@ bool Descriptor::is_native(const std::string& gate) const {
   return std::find(native_gates.begin(), native_gates.end(), gate) != native_gates.end();
 }
 
+namespace {
+
+constexpr int kMaxChannels = 16;  // the program format's 4-bit channel field
+constexpr int kMaxReadouts = 8;   // its 3-bit readout field
+
+PulseShape parse_shape(const Reader& r, const json& v, const std::string& path, bool needs_duration) {
+  r.object(v, path, {"shape", "amp", "sigma_ns", "rise_ns", "duration_ns"});
+  PulseShape p;
+  p.shape = r.string(r.required(v, path, "shape"), join(path, "shape"));
+  if (p.shape != "gaussian" && p.shape != "square" && p.shape != "flat_top")
+    r.fail(join(path, "shape"), "'" + p.shape + "' is not one of gaussian, square, flat_top");
+  p.amp = r.fraction(r.required(v, path, "amp"), join(path, "amp"));
+  if (p.shape == "gaussian") p.sigma_ns = r.number(r.required(v, path, "sigma_ns"), join(path, "sigma_ns"), 0.1, 1e6);
+  if (p.shape == "flat_top") p.rise_ns = r.non_negative(r.required(v, path, "rise_ns"), join(path, "rise_ns"));
+  if (needs_duration) p.duration_ns = r.number(r.required(v, path, "duration_ns"), join(path, "duration_ns"), 1, 1e6);
+  return p;
+}
+
+ControlSection parse_control(const Reader& r, const json& v, const Descriptor& d) {
+  const std::string path = "control";
+  r.object(v, path, {"clock_mhz", "samples_per_clock", "qubits", "couplers", "gates", "measure", "trigger_delay_ns"});
+  ControlSection c;
+  c.clock_mhz = r.number(r.required(v, path, "clock_mhz"), join(path, "clock_mhz"), 1, 2000);
+  c.samples_per_clock = r.integer(r.required(v, path, "samples_per_clock"), join(path, "samples_per_clock"), 1, 32);
+  const double rate_mhz = c.clock_mhz * c.samples_per_clock;
+  auto frequency = [&](const json& f, const std::string& fpath) {
+    return r.number(f, fpath, -rate_mhz / 2, rate_mhz / 2);  // within the DAC's Nyquist band
+  };
+  const std::string qpath = join(path, "qubits");
+  const json& qs = r.array(r.required(v, path, "qubits"), qpath);
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    const std::string p = index(qpath, i);
+    r.object(qs[i], p, {"qubit", "drive_channel", "drive_if_mhz", "readout", "readout_channel", "readout_if_mhz"});
+    QubitControl q;
+    q.qubit = r.qubit(r.required(qs[i], p, "qubit"), join(p, "qubit"), d.num_qubits);
+    if (c.qubit_control(q.qubit)) r.fail(join(p, "qubit"), "qubit " + std::to_string(q.qubit) + " is listed twice");
+    q.drive_channel = r.integer(r.required(qs[i], p, "drive_channel"), join(p, "drive_channel"), 0, kMaxChannels - 1);
+    q.drive_if_mhz = frequency(r.required(qs[i], p, "drive_if_mhz"), join(p, "drive_if_mhz"));
+    q.readout = r.integer(r.required(qs[i], p, "readout"), join(p, "readout"), 0, kMaxReadouts - 1);
+    q.readout_channel = r.integer(r.required(qs[i], p, "readout_channel"), join(p, "readout_channel"), 0, kMaxChannels - 1);
+    q.readout_if_mhz = frequency(r.required(qs[i], p, "readout_if_mhz"), join(p, "readout_if_mhz"));
+    c.qubits.push_back(q);
+  }
+  if (const json* cs = Reader::optional(v, "couplers")) {
+    const std::string cpath = join(path, "couplers");
+    r.array(*cs, cpath);
+    for (std::size_t i = 0; i < cs->size(); ++i) {
+      const std::string p = index(cpath, i);
+      r.object((*cs)[i], p, {"qubits", "channel", "if_mhz"});
+      CouplerControl k;
+      std::tie(k.a, k.b) = r.qubit_pair(r.required((*cs)[i], p, "qubits"), join(p, "qubits"), d.num_qubits);
+      if (k.a > k.b) std::swap(k.a, k.b);
+      if (!d.coupled(k.a, k.b)) r.fail(join(p, "qubits"), "pair (" + std::to_string(k.a) + "," + std::to_string(k.b) + ") is not in the coupling map");
+      k.channel = r.integer(r.required((*cs)[i], p, "channel"), join(p, "channel"), 0, kMaxChannels - 1);
+      k.if_mhz = frequency(r.required((*cs)[i], p, "if_mhz"), join(p, "if_mhz"));
+      c.couplers.push_back(k);
+    }
+  }
+  const std::string gpath = join(path, "gates");
+  const json& gates = r.required(v, path, "gates");
+  if (!gates.is_object()) r.fail(gpath, "must be a JSON object");
+  for (const auto& item : gates.items()) {
+    const std::string p = join(gpath, item.key());
+    if (!d.is_native(item.key())) r.fail(p, "'" + item.key() + "' is not a native gate of this device");
+    if (!d.gate_duration_ns.count(item.key())) r.fail(p, "'" + item.key() + "' has no gate_duration_ns");
+    c.gates[item.key()] = parse_shape(r, item.value(), p, false);
+  }
+  c.measure = parse_shape(r, r.required(v, path, "measure"), join(path, "measure"), true);
+  if (const json* t = Reader::optional(v, "trigger_delay_ns"))
+    c.trigger_delay_ns = r.non_negative(*t, join(path, "trigger_delay_ns"));
+  return c;
+}
+
+}  // namespace
+
 Descriptor parse_descriptor(const std::string& json_text, const std::string& origin) {
   const Reader r(origin);
   const json doc = parse_strict(json_text, r);
   r.object(doc, "",
            {"name", "modality", "num_qubits", "coupling", "all_to_all", "native_gates", "gate_duration_ns",
             "gate_fidelity", "measure_duration_ns", "readout_fidelity", "t1_us", "t2_us", "calibration",
-            "cost_per_shot", "features", "modules", "links"});
+            "cost_per_shot", "features", "modules", "links", "control"});
 
   Descriptor d;
   d.name = r.string(r.required(doc, "", "name"), "name");
@@ -336,7 +411,21 @@ Descriptor parse_descriptor(const std::string& json_text, const std::string& ori
       d.links.push_back(std::move(link));
     }
   }
+  if (const json* v = Reader::optional(doc, "control")) d.control = parse_control(r, *v, d);
   return d;
+}
+
+const QubitControl* ControlSection::qubit_control(int q) const {
+  for (const auto& c : qubits)
+    if (c.qubit == q) return &c;
+  return nullptr;
+}
+
+const CouplerControl* ControlSection::coupler(int a, int b) const {
+  if (a > b) std::swap(a, b);
+  for (const auto& c : couplers)
+    if (c.a == a && c.b == b) return &c;
+  return nullptr;
 }
 
 std::string default_devices_dir() {

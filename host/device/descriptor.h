@@ -25,6 +25,40 @@ struct PhotonicLink {
   double latency_ns = 0;
 };
 
+/// An envelope of the control hardware's waveform memory (docs in board/devices/README.md).
+struct PulseShape {
+  std::string shape;        // gaussian, square, flat_top
+  double amp = 0;           // peak amplitude, fraction of DAC full scale (0..1)
+  double sigma_ns = 0;      // gaussian
+  double rise_ns = 0;       // flat_top: cosine ramps at both ends
+  double duration_ns = 0;   // measure pulse (gates take gate_duration_ns)
+};
+struct QubitControl {
+  int qubit = 0;
+  int drive_channel = 0;     // sequencer DAC channel
+  double drive_if_mhz = 0;   // intermediate frequency of the drive (the RF converter mixes the rest)
+  int readout = 0;           // readout discriminator (ADC channel)
+  int readout_channel = 0;   // DAC channel of the readout tone
+  double readout_if_mhz = 0;
+};
+struct CouplerControl {
+  int a = 0, b = 0;  // coupled qubits, a < b
+  int channel = 0;
+  double if_mhz = 0;
+};
+/// How the device is driven by the qontos sequencer: clock, channels, pulse envelopes.
+struct ControlSection {
+  double clock_mhz = 250;
+  int samples_per_clock = 4;
+  std::vector<QubitControl> qubits;
+  std::vector<CouplerControl> couplers;
+  std::map<std::string, PulseShape> gates;  // native gate -> envelope (rz is virtual: no pulse)
+  PulseShape measure;                       // readout tone
+  double trigger_delay_ns = 0;              // readout window start after the tone starts
+  const QubitControl* qubit_control(int q) const;
+  const CouplerControl* coupler(int a, int b) const;
+};
+
 struct Descriptor {
   std::string name;
   std::string modality;  // "simulator", "superconducting", ...
@@ -47,6 +81,7 @@ struct Descriptor {
   bool qec = false;
   std::vector<Module> modules;
   std::vector<PhotonicLink> links;
+  std::optional<ControlSection> control;  // absent: no pulse-level lowering
 
   bool coupled(int a, int b) const;
   bool is_native(const std::string& gate) const;

@@ -44,6 +44,27 @@ nlohmann::json descriptor_json(const Descriptor& d) {
     }
     j["links"] = links;
   }
+  if (d.control) {
+    const ControlSection& c = *d.control;
+    auto shape = [](const PulseShape& p) {
+      nlohmann::json s = {{"shape", p.shape}, {"amp", p.amp}};
+      if (p.shape == "gaussian") s["sigma_ns"] = p.sigma_ns;
+      if (p.shape == "flat_top") s["rise_ns"] = p.rise_ns;
+      if (p.duration_ns > 0) s["duration_ns"] = p.duration_ns;
+      return s;
+    };
+    nlohmann::json qubits = nlohmann::json::array();
+    for (const auto& q : c.qubits)
+      qubits.push_back({{"qubit", q.qubit}, {"drive_channel", q.drive_channel}, {"drive_if_mhz", q.drive_if_mhz},
+                        {"readout", q.readout}, {"readout_channel", q.readout_channel}, {"readout_if_mhz", q.readout_if_mhz}});
+    nlohmann::json couplers = nlohmann::json::array();
+    for (const auto& k : c.couplers) couplers.push_back({{"qubits", {k.a, k.b}}, {"channel", k.channel}, {"if_mhz", k.if_mhz}});
+    nlohmann::json gates = nlohmann::json::object();
+    for (const auto& [name, p] : c.gates) gates[name] = shape(p);
+    j["control"] = {{"clock_mhz", c.clock_mhz}, {"samples_per_clock", c.samples_per_clock}, {"qubits", qubits},
+                    {"couplers", couplers}, {"gates", gates}, {"measure", shape(c.measure)},
+                    {"trigger_delay_ns", c.trigger_delay_ns}};
+  }
   return j;
 }
 
