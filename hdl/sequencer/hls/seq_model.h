@@ -16,8 +16,15 @@
 //     c + kLaunchLatency; it is late when c > T - kLaunchLatency (late by c + kLaunchLatency - T);
 //   - a trigger at the head in cycle c with c + 1 >= T fires: ro_trigger high in cycle c + 1
 //     (late when c + 1 > T);
-//   - a readout bit is known when its trigger queue is empty and it is FRESH or arriving now
-//     (ro_valid in this cycle); the decoder's when FRESH or dec_valid now.
+//   - a readout condition (conditional PULSE or BRANCH) refers to the readout's k-th TRIGGER,
+//     k = the readout's `issued` count when it is fetched (the last TRIGGER of that readout before
+//     it in program order; k = 0 is ILLEGAL). Results are numbered: ro_valid answers a trigger when
+//     fewer results than fired triggers have been received (received != fired), and is then result
+//     received + 1. The condition is known once received >= k, or when result k arrives in this
+//     cycle (then ro_bit is used); its bit is result k, kept in a history of the last qdepth
+//     results. A conditional pulse whose result k has been overwritten (received - k >= qdepth)
+//     when it is examined at its queue head aborts the run with ILLEGAL. Counts are 32-bit,
+//     compared modulo 2^32. The decoder's condition is known when FRESH or dec_valid now.
 #pragma once
 
 #include <cstdint>
@@ -161,6 +168,7 @@ class SeqModel {
     std::uint16_t phase = 0;
     std::uint32_t freq = 0;
     std::uint8_t flags = 0;
+    std::uint32_t ref = 0;  // condition: trigger sequence number k of its readout
   };
   struct Channel {
     Entry q[kMaxQDepth];
@@ -175,7 +183,11 @@ class SeqModel {
     std::uint32_t q[kMaxQDepth] = {};
     unsigned rd = 0, n = 0;
     bool fresh = false, bit = false;
-    unsigned fired = 0;  // triggers fired (for the responder)
+    std::uint32_t fired = 0;     // triggers fired (also for the responder)
+    std::uint32_t issued = 0;    // TRIGGERs fetched
+    std::uint32_t received = 0;  // results that answered a fired trigger
+    bool seen = false;           // a TRIGGER has been fetched
+    bool hist[kMaxQDepth] = {};  // bit of result n at (n - 1) % qdepth
     std::uint32_t pend_cycle[64] = {};
     bool pend_bit[64] = {};
     unsigned pend_rd = 0, pend_n = 0;
@@ -230,7 +242,7 @@ class SeqModel {
       }
 
       // ---- readouts: trigger heads, known bits
-      bool t_fire[kMaxReadouts] = {}, t_late[kMaxReadouts] = {}, known[kMaxReadouts] = {}, val[kMaxReadouts] = {};
+      bool t_fire[kMaxReadouts] = {}, t_late[kMaxReadouts] = {}, ans[kMaxReadouts] = {};
       std::uint32_t t_by[kMaxReadouts] = {};
       bool t_all_empty = true;
       for (unsigned r = 0; r < cfg.readouts; ++r) {
@@ -240,16 +252,36 @@ class SeqModel {
         t_late[r] = t_fire[r] && slack != 0;
         t_by[r] = slack;
         if (R.n != 0) t_all_empty = false;
-        known[r] = R.n == 0 && (R.fresh || ro_valid[r]);
-        val[r] = ro_valid[r] ? ro_bit[r] : R.bit;
+        ans[r] = ro_valid[r] && R.received != R.fired;
       }
       const bool dknown = dfresh || dec_valid;
       const bool dval = dec_valid ? dec_result : dbit;
-      auto cond_known = [&](std::uint8_t fl) { return (fl & kFlagSrcDecoder) ? dknown : (((fl >> 3) & 7u) < cfg.readouts ? known[(fl >> 3) & 7u] : false); };
-      auto cond_val = [&](std::uint8_t fl) { return (fl & kFlagSrcDecoder) ? dval : (((fl >> 3) & 7u) < cfg.readouts ? val[(fl >> 3) & 7u] : false); };
+      // Condition with flags fl referring to trigger k of its readout: known, value, stale.
+      struct Cond {
+        bool known = false, val = false, stale = false;
+      };
+      auto cond_eval = [&](std::uint8_t fl, std::uint32_t k) {
+        Cond cd;
+        if (fl & kFlagSrcDecoder) {
+          cd.known = dknown;
+          cd.val = dval;
+          return cd;
+        }
+        const unsigned r = (fl >> 3) & 7u;
+        if (r >= cfg.readouts) return cd;
+        const Readout& R = ro_[r];
+        const std::uint32_t d = R.received - k;  // results received since result k
+        const bool now_k = d == 0xFFFFFFFFu && ans[r];
+        const bool avail = !sgn(d) && d < cfg.qdepth;
+        cd.stale = !sgn(d) && d >= cfg.qdepth;
+        cd.known = avail || now_k;
+        cd.val = now_k ? ro_bit[r] : R.hist[(k - 1u) % cfg.qdepth];
+        return cd;
+      };
 
       // ---- channel heads
       bool launch[kMaxChannels] = {}, late[kMaxChannels] = {}, resolving[kMaxChannels] = {}, dropping[kMaxChannels] = {};
+      bool stale_abort = false;
       std::uint32_t late_by[kMaxChannels] = {};
       bool all_idle = true;
       for (unsigned k = 0; k < cfg.channels; ++k) {
@@ -257,8 +289,10 @@ class SeqModel {
         const Entry& h = C.q[C.rd];
         const bool nonempty = C.n != 0;
         const bool cond = (h.flags & kFlagCond) != 0;
-        const bool hk = cond_known(h.flags);
-        const bool hb = cond_val(h.flags);
+        const Cond hc = cond_eval(h.flags, h.ref);
+        const bool hk = hc.known;
+        const bool hb = hc.val;
+        if (nonempty && cond && !C.hres && hc.stale) stale_abort = true;
         const bool want = (h.flags & kFlagValue) != 0;
         const bool asap = (h.flags & kFlagAsap) != 0;
         resolving[k] = nonempty && cond && !C.hres && hk;
@@ -286,11 +320,14 @@ class SeqModel {
           t_abs = tref + in.time;
           const bool target_bad = in.target() >= pdepth;
           const bool ro_bad = !(in.flags & kFlagSrcDecoder) && in.readout() >= cfg.readouts;
+          // A readout condition needs an earlier TRIGGER of that readout in this run.
+          const bool no_trig = !(in.flags & kFlagSrcDecoder) && (in.readout() >= cfg.readouts || !ro_[in.readout()].seen);
+          const std::uint32_t issued = in.readout() < cfg.readouts ? ro_[in.readout()].issued : 0u;
           switch (in.op) {
             case Op::kEnd: f_end = true; break;
             case Op::kPulse:
               if (in.chan >= cfg.channels || in.wave_len == 0 || in.wave_addr + in.wave_len > wdepth ||
-                  ((in.flags & kFlagCond) && ro_bad))
+                  ((in.flags & kFlagCond) && (ro_bad || no_trig)))
                 f_illegal = true;
               else if (ch_[in.chan].n == cfg.qdepth)
                 f_stall = true;
@@ -312,9 +349,13 @@ class SeqModel {
               else f_jump = ((cnt[in.chan] - 1u) & 0xFFFFFFu) != 0;
               break;
             case Op::kBranch:
-              if (target_bad || ro_bad) f_illegal = true;
-              else if (!cond_known(in.flags)) f_stall = true;
-              else f_jump = cond_val(in.flags) == ((in.flags & kFlagValue) != 0);
+              if (target_bad || ro_bad || no_trig) {
+                f_illegal = true;
+              } else {
+                const Cond bc = cond_eval(in.flags, issued);
+                if (!bc.known) f_stall = true;
+                else f_jump = bc.val == ((in.flags & kFlagValue) != 0);
+              }
               break;
             case Op::kJump:
               if (target_bad) f_illegal = true;
@@ -359,7 +400,7 @@ class SeqModel {
         }
       }
       const bool late_abort = cfg.abort_on_late && any_late;
-      const bool abort_now = sw_abort || wd_abort || late_abort || f_illegal;
+      const bool abort_now = sw_abort || wd_abort || late_abort || f_illegal || stale_abort;
       const AbortCause cause = sw_abort ? AbortCause::kSoftware
                                : wd_abort ? AbortCause::kWatchdog
                                : late_abort ? AbortCause::kLate
@@ -384,6 +425,10 @@ class SeqModel {
         Readout& R = ro_[r];
         const bool pop = t_fire[r] && !abort_now;
         if (ro_valid[r]) R.bit = ro_bit[r];
+        if (ans[r]) {
+          R.hist[R.received % cfg.qdepth] = ro_bit[r];
+          ++R.received;
+        }
         if (pop) R.fresh = false;
         else if (ro_valid[r]) R.fresh = true;
         if (pop) {
@@ -490,13 +535,16 @@ class SeqModel {
           if (f_push) {
             Channel& C = ch_[in.chan];
             Entry& e = C.q[(C.rd + C.n) % cfg.qdepth];
-            e = Entry{t_abs, static_cast<std::uint16_t>(in.wave_addr & (wdepth - 1)), in.wave_len, in.amp, in.phase, in.freq, in.flags};
+            e = Entry{t_abs, static_cast<std::uint16_t>(in.wave_addr & (wdepth - 1)), in.wave_len, in.amp, in.phase, in.freq, in.flags,
+                      in.readout() < cfg.readouts ? ro_[in.readout()].issued : 0u};
             ++C.n;
           }
           if (f_tpush) {
             Readout& R = ro_[in.chan];
             R.q[(R.rd + R.n) % cfg.qdepth] = t_abs;
             ++R.n;
+            ++R.issued;
+            R.seen = true;
           }
           if (in.op == Op::kSync) tref += in.time;
           if (in.op == Op::kSetCounter) cnt[in.chan] = in.time;

@@ -150,6 +150,96 @@ TEST(SeqModel, BranchWaitsForFreshBit) {
   EXPECT_EQ(r.pc, 5u);
 }
 
+// Reset then measure: TRIGGER r1 at 56 (result 1 = 1 at 76), conditional pulse on r1 (refers to
+// trigger 1), TRIGGER r1 at 164 (result 2 = 0 at 184), conditional pulse on r1 (refers to trigger
+// 2). The first pulse waits at its head while the second TRIGGER is already queued (cycle 2) and
+// still follows result 1.
+TEST(SeqModel, ConditionRefersToLastEarlierTrigger) {
+  Fixture f;
+  f.stim.responder = true;
+  f.stim.delay[1] = 20;
+  f.stim.pattern[1] = 0b01;  // result 1 = 1, result 2 = 0
+  f.load({timed(Op::kTrigger, 1, 56), pulse(1, 0, 0, 2, 1000, 0, 0, kFlagCond | kFlagAsap | condition(false, 1, true)),
+          timed(Op::kTrigger, 1, 164), pulse(0, 0, 0, 2, 1000, 0, 0, kFlagCond | kFlagAsap | condition(false, 1, true)),
+          Instruction{}});
+  const SeqResult& r = f.run();
+  ASSERT_EQ(r.n_triggers, 2u);
+  EXPECT_EQ(r.triggers[0].cycle, 56u);
+  EXPECT_EQ(r.triggers[1].cycle, 164u);
+  ASSERT_EQ(r.n_resolves, 2u);
+  EXPECT_EQ(r.resolves[0].chan, 1u);
+  EXPECT_EQ(r.resolves[0].cycle, 76u);  // result 1 arrives: 56 + 20
+  EXPECT_TRUE(r.resolves[0].play);      // bit 1
+  EXPECT_EQ(r.resolves[1].chan, 0u);
+  EXPECT_EQ(r.resolves[1].cycle, 184u);  // result 2: 164 + 20
+  EXPECT_FALSE(r.resolves[1].play);      // bit 0: dropped
+  ASSERT_EQ(r.n_pulses, 1u);
+  EXPECT_EQ(r.pulses[0].chan, 1u);
+  EXPECT_EQ(r.pulses[0].first_beat, 80u);  // 4 cycles after result 1
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(r.last_cycle, 185u);  // dropped (popped) in 184: every queue empty from 185 -> done decided in 185
+  EXPECT_EQ(r.meas_bits, 0u);     // last result of r1 was 0
+  EXPECT_EQ(r.meas_fresh, 2u);
+}
+
+// History: a conditional pulse queued behind a pulse at 400 reaches its head in 397 (the pulse at
+// 400 launches in 396). Its trigger is the first of readout 0 (result 1 = 1 at 15); later TRIGGERs
+// at 20, 30, ... bring results 0 at 25, 35, .... With 7 newer results result 1 is still in the
+// 8-deep history: it plays (launch 400 when the player issues the last beat of the pulse at 400,
+// first beat 404). With 8 newer results it is gone: ILLEGAL in 397.
+TEST(SeqModel, ConditionHistoryDepth) {
+  for (unsigned more = 7; more <= 8; ++more) {
+    Fixture f;
+    f.stim.responder = true;
+    f.stim.delay[0] = 5;
+    f.stim.pattern[0] = 1;
+    std::vector<Instruction> p = {pulse(0, 400, 0, 4, 1000), timed(Op::kTrigger, 0, 10),
+                                  pulse(0, 0, 0, 2, 1000, 0, 0, kFlagCond | kFlagAsap | condition(false, 0, true))};
+    for (unsigned k = 0; k < more; ++k) p.push_back(timed(Op::kTrigger, 0, 20 + 10 * k));
+    p.push_back(Instruction{});
+    f.load(p);
+    const SeqResult& r = f.run();
+    EXPECT_EQ(r.n_triggers, 1 + more);
+    if (more == 7) {
+      EXPECT_TRUE(r.done);
+      ASSERT_EQ(r.n_resolves, 1u);
+      EXPECT_EQ(r.resolves[0].cycle, 397u);
+      EXPECT_TRUE(r.resolves[0].play);
+      ASSERT_EQ(r.n_pulses, 2u);
+      EXPECT_EQ(r.pulses[1].first_beat, 404u);
+      EXPECT_EQ(r.meas_bits, 0u);  // the newest bit is 0: the pulse did not use it
+    } else {
+      EXPECT_TRUE(r.aborted);
+      EXPECT_EQ(r.cause, AbortCause::kIllegal);
+      EXPECT_EQ(r.last_cycle, 397u);
+      EXPECT_EQ(r.pc, 11u);  // at the END
+      EXPECT_EQ(r.n_resolves, 0u);
+    }
+  }
+}
+
+// A condition on a readout without an earlier TRIGGER (in this run, in program order) is ILLEGAL
+// at fetch, even if a stray result arrived.
+TEST(SeqModel, ConditionWithoutTriggerIsIllegal) {
+  Fixture f;
+  f.stim.add(0, SeqStimulus::kReadout, 0, true);
+  f.load({timed(Op::kTrigger, 1, 10), jump_to(Op::kBranch, 0, 0, condition(false, 0, true)), Instruction{}});
+  const SeqResult& r = f.run();
+  EXPECT_TRUE(r.aborted);
+  EXPECT_EQ(r.cause, AbortCause::kIllegal);
+  EXPECT_EQ(r.pc, 1u);
+  EXPECT_EQ(r.last_cycle, 1u);
+
+  Fixture g;
+  g.load({pulse(0, 0, 0, 2, 1000, 0, 0, kFlagCond | condition(false, 1, false)), timed(Op::kTrigger, 1, 10),
+          Instruction{}});
+  const SeqResult& a = g.run();
+  EXPECT_TRUE(a.aborted);
+  EXPECT_EQ(a.cause, AbortCause::kIllegal);
+  EXPECT_EQ(a.pc, 0u);
+  EXPECT_EQ(a.last_cycle, 0u);
+}
+
 TEST(SeqModel, IllegalAndWait) {
   Fixture f;
   Instruction bad;

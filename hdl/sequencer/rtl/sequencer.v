@@ -18,7 +18,9 @@
 //          in the next cycle.
 //   HEAD   per channel, combinational: a conditional head is resolved in the cycle its bit is
 //          known (ro_valid / dec_valid are used in the cycle they arrive); a dropped pulse is
-//          popped at once. A pulse launches in cycle c when the player is free (idle or on its
+//          popped at once. A readout condition carries the readout's TRIGGER count k at its
+//          fetch and uses result k (per readout: issued / fired / received counts and the bits
+//          of the last QDEPTH results); a head whose result k was overwritten aborts (ILLEGAL). A pulse launches in cycle c when the player is free (idle or on its
 //          last beat), tready is high and c >= T - LAT (ASAP: as soon as resolved). It is late
 //          when c > T - LAT. A trigger fires (ro_trigger high in cycle c+1) when c >= T - 1.
 //   PLAYER per channel: one beat per cycle, the pipeline
@@ -92,6 +94,7 @@ module sequencer #(
     output wire [CHANNELS-1:0] m_axis_tuser,
     // Timing events (1-cycle strobes).
     output wire [CHANNELS-1:0] ev_resolve,
+    output wire [CHANNELS-1:0] ev_resolve_play,  // with ev_resolve: the pulse will play (not dropped)
     output wire [CHANNELS-1:0] ev_play,
     output wire [CHANNELS-1:0] ev_first_sample
 );
@@ -102,14 +105,16 @@ module sequencer #(
   localparam integer LANES = SPC / 2;
   localparam integer LANE_BITS = $clog2(LANES);
   localparam integer QLOG = $clog2(QDEPTH);
-  // Pulse queue entry: T, wave_addr, wave_len, amp, phase, freq, flags.
-  localparam integer QW = 32 + WAVE_LOG2 + 12 + 16 + 16 + 32 + 8;
+  // Pulse queue entry: condition reference (readout trigger count at fetch), T, wave_addr,
+  // wave_len, amp, phase, freq, flags.
+  localparam integer QW = 32 + 32 + WAVE_LOG2 + 12 + 16 + 16 + 32 + 8;
   localparam [31:0] LAT32 = LAT;
   localparam [31:0] SPC32 = SPC;
   localparam [4:0] NCH = CHANNELS[4:0];
   localparam [4:0] NRO = READOUTS[4:0];
   localparam [12:0] WDEPTH13 = WDEPTH[12:0];
   localparam [QLOG:0] QFULL = QDEPTH[QLOG:0];
+  localparam [QLOG-1:0] QONE = 1;
   localparam integer LANE_MASK = LANES - 1;
   localparam [2:0] CAUSE_SOFTWARE = 3'd1, CAUSE_WATCHDOG = 3'd2, CAUSE_LATE = 3'd3, CAUSE_ILLEGAL = 3'd4;
   localparam [3:0] OP_END = 4'd0, OP_PULSE = 4'd1, OP_TRIGGER = 4'd2, OP_WAIT = 4'd3, OP_SYNC = 4'd4,
@@ -169,15 +174,34 @@ module sequencer #(
   wire [23:0] cnt_cur = cnt[24*ich[1:0]+:24];
   wire [23:0] cnt_dec = cnt_cur - 24'd1;
 
-  // Measurement state: known / value of each readout's bit and of the decoder's.
-  wire [7:0] known_pad;
-  wire [7:0] val_pad;
+  // Measurement state. A readout condition refers to a trigger by its sequence number: the
+  // readout's `issued` count when the conditional PULSE / BRANCH is fetched (k: the k-th TRIGGER
+  // of that readout, the last one before it in program order). It is known once `received` >= k
+  // (or the answering result arrives in this very cycle) and takes the bit of result k from the
+  // readout's history (the last QDEPTH results); if more than QDEPTH - 1 newer results have
+  // arrived by then, result k is gone: stale (ILLEGAL). Counts are 32-bit, compared modulo 2^32.
+  // The decoder's condition is its FRESH bit (or dec_valid now), as before.
   wire dknown = dec_fresh || dec_valid;
   wire dval = dec_valid ? dec_result : dec_bit;
   wire [15:0] qfull_pad;
   wire [15:0] tfull_pad;
-  wire b_known = ifl[1] ? dknown : known_pad[ifl[5:3]];
-  wire b_val = ifl[1] ? dval : val_pad[ifl[5:3]];
+  wire [8*32-1:0] iss_pad;       // per readout: TRIGGERs fetched (issued)
+  wire [8*32-1:0] rcv_pad;       // per readout: results received (answering a fired trigger)
+  wire [7:0] seen_pad;           // per readout: a TRIGGER has been fetched in this run
+  wire [7:0] ans_pad;            // per readout: ro_valid answers a trigger in this cycle
+  wire [7:0] rbit_pad;           // per readout: ro_bit
+  wire [8*QDEPTH-1:0] hist_pad;  // per readout: bit of result n at [QDEPTH*r + (n-1) mod QDEPTH]
+  wire [2:0] iro = ifl[5:3];
+  wire [31:0] iss_sel = iss_pad[32*iro+:32];
+  wire no_trig = !ifl[1] && !seen_pad[iro];  // a readout condition with no earlier TRIGGER
+  // BRANCH: refers to the last TRIGGER fetched (k = issued; received <= issued, never stale).
+  wire [31:0] b_d = rcv_pad[32*iro+:32] - iss_sel;
+  wire b_now = (&b_d) && ans_pad[iro];
+  wire b_avail = !b_d[31] && (b_d[30:0] >> QLOG) == 31'd0;
+  wire [QLOG-1:0] b_slot = iss_sel[QLOG-1:0] - QONE;  // (k - 1) mod QDEPTH
+  wire b_hbit = hist_pad[{iro, b_slot}];
+  wire b_known = ifl[1] ? dknown : (b_avail || b_now);
+  wire b_val = ifl[1] ? dval : (b_now ? rbit_pad[iro] : b_hbit);
 
   reg f_illegal, f_stall, f_jump, f_push, f_tpush, f_end, f_sync, f_setc, f_djnz;
   always @(*) begin
@@ -196,7 +220,7 @@ module sequencer #(
         OP_END: f_end = 1'b1;
         OP_PULSE:
         if ({1'b0, ich} >= NCH || iwlen == 12'd0 || ({1'b0, iwaddr} + {1'b0, iwlen}) > WDEPTH13 ||
-            (ifl[0] && ro_bad))
+            (ifl[0] && (ro_bad || no_trig)))
           f_illegal = 1'b1;
         else if (qfull_pad[ich]) f_stall = 1'b1;
         else f_push = 1'b1;
@@ -216,7 +240,7 @@ module sequencer #(
           f_jump = cnt_dec != 24'd0;
         end
         OP_BRANCH:
-        if (target_bad || ro_bad) f_illegal = 1'b1;
+        if (target_bad || ro_bad || no_trig) f_illegal = 1'b1;
         else if (!b_known) f_stall = 1'b1;
         else f_jump = b_val == ifl[2];
         OP_JUMP:
@@ -244,8 +268,11 @@ module sequencer #(
   wire [32*READOUTS-1:0] t_lateby;
   wire [READOUTS-1:0] t_empty;
   wire [READOUTS-1:0] t_full;
-  wire [READOUTS-1:0] r_known;
-  wire [READOUTS-1:0] r_val;
+  wire [32*READOUTS-1:0] r_iss;
+  wire [32*READOUTS-1:0] r_rcv;
+  wire [READOUTS-1:0] r_seen;
+  wire [READOUTS-1:0] r_ans;
+  wire [QDEPTH*READOUTS-1:0] r_hist;
   wire [READOUTS-1:0] r_bitreg;
   wire [READOUTS-1:0] r_freshreg;
   genvar gr;
@@ -266,10 +293,34 @@ module sequencer #(
       assign t_lateby[32*gr+:32] = slack;
       assign t_empty[gr] = n == 0;
       assign t_full[gr] = n == QFULL;
-      assign r_known[gr] = n == 0 && (fresh || ro_valid[gr]);
-      assign r_val[gr] = ro_valid[gr] ? ro_bit[gr] : bitv;
+      // Trigger / result sequence counts and the result history.
+      reg [31:0] issued, fired, received;
+      reg seen;
+      reg [QDEPTH-1:0] hist;
+      wire ans = ro_valid[gr] && received != fired;  // a result answering a fired trigger
+      assign r_iss[32*gr+:32] = issued;
+      assign r_rcv[32*gr+:32] = received;
+      assign r_seen[gr] = seen;
+      assign r_ans[gr] = ans;
+      assign r_hist[QDEPTH*gr+:QDEPTH] = hist;
       wire push = f_go && f_tpush && ich == RID;
       wire pop = t_fire[gr] && !abort_now;
+      always @(posedge clk) begin
+        if (rst || start) begin
+          issued <= 32'd0;
+          fired <= 32'd0;
+          received <= 32'd0;
+          seen <= 1'b0;
+        end else begin
+          if (push) begin
+            issued <= issued + 32'd1;
+            seen <= 1'b1;
+          end
+          if (pop) fired <= fired + 32'd1;
+          if (ans) received <= received + 32'd1;
+        end
+        if (ans) hist[received[QLOG-1:0]] <= ro_bit[gr];
+      end
       always @(posedge clk) begin
         if (push) tq[wr] <= it_abs;
         if (rst || start || abort_now) begin
@@ -301,20 +352,34 @@ module sequencer #(
   endgenerate
 
   integer i;
-  reg [7:0] kp, vp;
+  reg [7:0] sp, ap, bp;
+  reg [8*32-1:0] ip, rp;
+  reg [8*QDEPTH-1:0] hp;
   reg [15:0] qf, tf;
   always @(*) begin
-    kp = 8'd0;
-    vp = 8'd0;
+    sp = 8'd0;
+    ap = 8'd0;
+    bp = 8'd0;
+    ip = {(8 * 32) {1'b0}};
+    rp = {(8 * 32) {1'b0}};
+    hp = {(8 * QDEPTH) {1'b0}};
     tf = 16'hFFFF;
     for (i = 0; i < READOUTS; i = i + 1) begin
-      kp[i] = r_known[i];
-      vp[i] = r_val[i];
+      sp[i] = r_seen[i];
+      ap[i] = r_ans[i];
+      bp[i] = ro_bit[i];
+      ip[32*i+:32] = r_iss[32*i+:32];
+      rp[32*i+:32] = r_rcv[32*i+:32];
+      hp[QDEPTH*i+:QDEPTH] = r_hist[QDEPTH*i+:QDEPTH];
       tf[i] = t_full[i];
     end
   end
-  assign known_pad = kp;
-  assign val_pad = vp;
+  assign seen_pad = sp;
+  assign ans_pad = ap;
+  assign rbit_pad = bp;
+  assign iss_pad = ip;
+  assign rcv_pad = rp;
+  assign hist_pad = hp;
   assign tfull_pad = tf;
 
   // ---------------------------------------------------------------- channels
@@ -323,7 +388,8 @@ module sequencer #(
   wire [32*CHANNELS-1:0] c_lateby;
   wire [CHANNELS-1:0] c_idle;  // queue empty, nothing in the pipeline
   wire [CHANNELS-1:0] c_full;
-  wire [QW-1:0] f_entry = {it_abs, iwaddr[WAVE_LOG2-1:0], iwlen, ir[63:48], ir[47:32], ir[31:0], ifl};
+  wire [CHANNELS-1:0] c_stale;  // head's readout condition refers to a result no longer kept
+  wire [QW-1:0] f_entry = {iss_sel, it_abs, iwaddr[WAVE_LOG2-1:0], iwlen, ir[63:48], ir[47:32], ir[31:0], ifl};
 
   genvar gc, gk, gl;
   generate
@@ -342,14 +408,23 @@ module sequencer #(
       wire [15:0] h_amp = head[71:56];
       wire [11:0] h_len = head[83:72];
       wire [WAVE_LOG2-1:0] h_addr = head[84+WAVE_LOG2-1:84];
-      wire [31:0] h_t = head[QW-1:QW-32];
+      wire [31:0] h_t = head[QW-33:QW-64];
+      wire [31:0] h_ref = head[QW-1:QW-32];  // trigger sequence number k of its readout
       wire h_cond = h_fl[0];
-      wire h_known = h_fl[1] ? dknown : known_pad[h_fl[5:3]];
-      wire h_bit = h_fl[1] ? dval : val_pad[h_fl[5:3]];
+      wire [2:0] h_ro = h_fl[5:3];
+      wire [31:0] h_d = rcv_pad[32*h_ro+:32] - h_ref;  // results received since result k
+      wire h_now = (&h_d) && ans_pad[h_ro];          // result k arrives in this cycle
+      wire h_avail = !h_d[31] && (h_d[30:0] >> QLOG) == 31'd0;  // result k in the history
+      wire h_old = !h_d[31] && (h_d[30:0] >> QLOG) != 31'd0;    // result k overwritten
+      wire [QLOG-1:0] h_slot = h_ref[QLOG-1:0] - QONE;  // (k - 1) mod QDEPTH
+      wire h_hbit = hist_pad[{h_ro, h_slot}];
+      wire h_known = h_fl[1] ? dknown : (h_avail || h_now);
+      wire h_bit = h_fl[1] ? dval : (h_now ? rbit_pad[h_ro] : h_hbit);
       wire h_asap = h_fl[7];
       wire unused_fl = h_fl[6];  // flag bit 6 is reserved
       wire nonempty = n != 0;
       wire resolving = running && nonempty && h_cond && !hres && h_known;
+      assign c_stale[gc] = running && nonempty && h_cond && !h_fl[1] && !hres && h_old;
       wire dropping = resolving && (h_bit != h_fl[2]);
       wire play_ok = running && nonempty && (!h_cond || hres || (h_known && h_bit == h_fl[2]));
       // Player (S1).
@@ -366,6 +441,7 @@ module sequencer #(
       assign c_late[gc] = launch && !h_asap && !slack[31] && slack != 32'd0;
       assign c_lateby[32*gc+:32] = slack;
       assign ev_resolve[gc] = resolving && !abort_now;
+      assign ev_resolve_play[gc] = resolving && !dropping && !abort_now;
       assign ev_play[gc] = launch && !abort_now;
       assign c_full[gc] = n == QFULL;
       wire push = f_go && f_push && ich == CID;
@@ -531,7 +607,8 @@ module sequencer #(
     end
   end
   wire late_abort = abort_on_late && any_late;
-  assign abort_now = running && (sw_abort || wd_abort || late_abort || f_illegal);
+  wire stale_abort = |c_stale;
+  assign abort_now = running && (sw_abort || wd_abort || late_abort || f_illegal || stale_abort);
   wire [2:0] cause_now = sw_abort ? CAUSE_SOFTWARE : wd_abort ? CAUSE_WATCHDOG : late_abort ? CAUSE_LATE : CAUSE_ILLEGAL;
   wire done_now = running && !fetching && (&c_idle) && (&t_empty);
 

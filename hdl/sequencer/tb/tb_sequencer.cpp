@@ -5,7 +5,9 @@
 // ro_trigger / late_set strobe, and the final status. Directed programs also check hand-computed
 // times.
 //   tb_sequencer directed         the directed programs (loop + branches, feed-forward, late,
-//                                 illegal, aborts, tready stall, decoder)
+//                                 illegal, aborts, tready stall, decoder, conditions on the
+//                                 last earlier TRIGGER: reset then measure, late head, history
+//                                 depth, no earlier TRIGGER)
 //   tb_sequencer random [N]       N random programs (default 300) against the model
 // Prints a summary line; exit 0 when every check held. (Verilator names the C++ member of the
 // (The software abort port is `sw_abort`.)
@@ -242,7 +244,8 @@ class Bench {
       }
       for (unsigned k = 0; k < kChannels; ++k) {
         if (m_->ev_play >> k & 1) obs.plays.push_back({k, c, false});
-        if (m_->ev_resolve >> k & 1) obs.resolves.push_back({k, c, false});
+        if (m_->ev_resolve >> k & 1) obs.resolves.push_back({k, c, static_cast<bool>(m_->ev_resolve_play >> k & 1)});
+        check(!(m_->ev_resolve_play >> k & 1) || (m_->ev_resolve >> k & 1), "ev_resolve_play without ev_resolve");
         if (m_->ev_first_sample >> k & 1) obs.firsts.push_back({k, c, false});
         check((m_->m_axis_tvalid >> k & 1) == 1, name + ": tvalid high");
       }
@@ -334,7 +337,8 @@ class Bench {
               name + fmt(": trigger %ld rtl %ld model %ld", i, o.triggers[i].cycle, r.triggers[i].cycle));
       check(o.resolves.size() == r.n_resolves, name + fmt(": resolves rtl %ld model %ld", o.resolves.size(), r.n_resolves));
       for (unsigned i = 0; i < o.resolves.size() && i < r.n_resolves; ++i)
-        check(o.resolves[i].idx == r.resolves[i].chan && o.resolves[i].cycle == r.resolves[i].cycle,
+        check(o.resolves[i].idx == r.resolves[i].chan && o.resolves[i].cycle == r.resolves[i].cycle &&
+                  o.resolves[i].flag == r.resolves[i].play,
               name + fmt(": resolve %ld rtl %ld model %ld", i, o.resolves[i].cycle, r.resolves[i].cycle));
       check(o.irq_done.size() == (r.done ? 1u : 0u) && (!r.done || o.irq_done[0] == r.last_cycle + 1), name + ": irq_done_set");
     } else {
@@ -514,6 +518,8 @@ void directed(Bench& b) {
     bad.push_back({"djnz target", jump_to(Op::kDecJumpNotZero, 0, 1024)});
     bad.push_back({"branch target", jump_to(Op::kBranch, 0, 5000, condition(false, 0, true))});
     bad.push_back({"branch readout 3", jump_to(Op::kBranch, 0, 0, condition(false, 3, true))});
+    bad.push_back({"cond on untriggered readout 0", pulse(0, 100, 0, 4, 1000, 0, 0, kFlagCond | condition(false, 0, true))});
+    bad.push_back({"branch on untriggered readout 1", jump_to(Op::kBranch, 0, 0, condition(false, 1, true))});
     bad.push_back({"jump target", jump_to(Op::kJump, 0, 0xFFFF)});
     int ok = 0;
     for (auto& [what, ins] : bad) {
@@ -595,6 +601,125 @@ void directed(Bench& b) {
     check(first_beats(o, 1) == std::vector<std::uint32_t>({200}), "decoder: timed conditional pulse at 200, other dropped");
     check(r.done && r.pulse_count == 2, "decoder: two pulses");
   }
+
+  // (8) Reset then measure: a conditional pulse refers to the last TRIGGER of its readout before
+  // it in program order, even while a later TRIGGER of the same readout is already queued. The
+  // active-reset pulse (ch1, cond r1 == 1) waits at its head while the second TRIGGER is queued
+  // (cycle 3); results: first bit b at 86, second !b at 194.
+  for (int bit = 0; bit < 2; ++bit) {
+    b.upload_instructions({
+        timed(Op::kTrigger, 1, 56),                                                        // 0 reset's measurement
+        pulse(1, 0, 0, 4, 20000, 0, 0, kFlagCond | kFlagAsap | condition(false, 1, true)),  // 1 X if 1
+        pulse(0, 100, 10, 4, 20000),                                                       // 2
+        timed(Op::kTrigger, 1, 164),                                                       // 3 c = measure
+        pulse(0, 0, 20, 4, 20000, 0, 0, kFlagCond | kFlagAsap | condition(false, 1, true)),  // 4 uses c
+        end_(),
+    });
+    SeqStimulus st;
+    st.responder = true;
+    st.delay[1] = 30;
+    st.pattern[1] = bit ? 0b01u : 0b10u;  // result 1 = bit, result 2 = !bit
+    Observed o;
+    const std::string name = bit ? "reset-measure bit 1" : "reset-measure bit 0";
+    const SeqResult& r = b.run(st, opt, o, name);
+    std::printf("%s: resolves at", name.c_str());
+    for (auto& x : o.resolves) std::printf(" ch%u@%u", x.idx, x.cycle);
+    std::printf("; ch0 first beats%s, ch1%s\n", list(first_beats(o, 0)).c_str(), list(first_beats(o, 1)).c_str());
+    check(o.resolves.size() == 2 && o.resolves[0].idx == 1 && o.resolves[0].cycle == 86 && o.resolves[1].idx == 0 &&
+              o.resolves[1].cycle == 194,
+          name + ": reset pulse resolves on the first result (86), the later one on the second (194)");
+    check(first_beats(o, 1) == (bit ? std::vector<std::uint32_t>({90}) : std::vector<std::uint32_t>{}),
+          name + ": reset pulse follows the FIRST result");
+    check(first_beats(o, 0) == (bit ? std::vector<std::uint32_t>({100}) : std::vector<std::uint32_t>({100, 198})),
+          name + ": second conditional pulse follows the SECOND result");
+    check(r.done && r.pulse_count == 2, name + ": done, two pulses");
+  }
+
+  // (9) A conditional pulse that reaches its queue head only after two later results of its
+  // readout have arrived (it is queued behind a pulse at 200) uses its own result (history).
+  for (int bit = 0; bit < 2; ++bit) {
+    b.upload_instructions({
+        pulse(0, 10, 0, 100, 20000),                                                       // 0
+        pulse(0, 200, 100, 4, 20000),                                                      // 1 head until 196
+        timed(Op::kTrigger, 0, 20),                                                        // 2 result 1 at 30
+        pulse(0, 0, 0, 4, 20000, 0, 0, kFlagCond | kFlagAsap | condition(false, 0, true)),  // 3 at head in 197
+        timed(Op::kTrigger, 0, 60),                                                        // 4 result 2 at 70
+        timed(Op::kTrigger, 0, 100),                                                       // 5 result 3 at 110
+        pulse(1, 0, 0, 4, 20000, 0, 0, kFlagCond | kFlagAsap | condition(false, 0, true)),  // 6 uses result 3
+        end_(),
+    });
+    SeqStimulus st;
+    st.responder = true;
+    st.delay[0] = 10;
+    st.pattern[0] = bit ? 0b001u : 0b110u;
+    Observed o;
+    const std::string name = bit ? "late head bit 1" : "late head bit 0";
+    const SeqResult& r = b.run(st, opt, o, name);
+    std::printf("%s: resolves at", name.c_str());
+    for (auto& x : o.resolves) std::printf(" ch%u@%u", x.idx, x.cycle);
+    std::printf("; ch0 first beats%s, ch1%s\n", list(first_beats(o, 0)).c_str(), list(first_beats(o, 1)).c_str());
+    check(o.resolves.size() == 2 && o.resolves[0].idx == 1 && o.resolves[0].cycle == 110 && o.resolves[1].idx == 0 &&
+              o.resolves[1].cycle == 197,
+          name + ": ch1 resolves at 110, the late head at 197");
+    check(first_beats(o, 0) == (bit ? std::vector<std::uint32_t>({10, 200, 204}) : std::vector<std::uint32_t>({10, 200})),
+          name + ": the late head uses result 1, not the newest");
+    check(first_beats(o, 1) == (bit ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>({114})),
+          name + ": ch1 uses result 3");
+    check(r.done && r.pulse_count == 3, name + ": done, three pulses");
+  }
+
+  // (10) History depth: the same late head after 7 newer results still plays on its own result;
+  // after 8 newer results (result 1 overwritten) the run aborts ILLEGAL at the head, never using
+  // a wrong bit.
+  for (int more = 7; more <= 8; ++more) {
+    std::vector<Instruction> p = {
+        pulse(0, 400, 0, 4, 20000),                                                        // 0 head until 396
+        timed(Op::kTrigger, 0, 10),                                                        // 1
+        pulse(0, 0, 0, 4, 20000, 0, 0, kFlagCond | kFlagAsap | condition(false, 0, true)),  // 2 at head in 397
+    };
+    for (int k = 0; k < more; ++k) p.push_back(timed(Op::kTrigger, 0, 20 + 10 * k));
+    p.push_back(end_());
+    b.upload_instructions(p);
+    SeqStimulus st;
+    st.responder = true;
+    st.delay[0] = 5;
+    st.pattern[0] = 0b1u;  // result 1 = 1, the newer ones 0
+    Observed o;
+    const std::string name = "history " + std::to_string(more) + " newer";
+    const SeqResult& r = b.run(st, opt, o, name);
+    std::printf("%s: %s, cause %u, pc %u, ch0 first beats%s\n", name.c_str(), r.aborted ? "aborted" : "done",
+                b.m().abort_cause, b.m().pc, list(first_beats(o, 0)).c_str());
+    if (more == 7) {
+      check(r.done && first_beats(o, 0) == std::vector<std::uint32_t>({400, 404}), name + ": plays on result 1");
+    } else {
+      check(r.aborted && b.m().abort_cause == 4 && o.end_cycle == 398 && b.m().pc == p.size() - 1 &&
+                first_beats(o, 0).empty(),
+            name + ": ILLEGAL at the head (cycle 397; the pulse at 400 is flushed), pc at END");
+    }
+  }
+
+  // (11) A condition on a readout with no earlier TRIGGER in program order is ILLEGAL at fetch
+  // (a TRIGGER of the other readout, or a later one of the same readout, does not count).
+  {
+    const std::vector<std::pair<std::string, std::vector<Instruction>>> cases = {
+        {"cond pulse, other readout triggered",
+         {timed(Op::kTrigger, 1, 10), pulse(0, 0, 0, 4, 1000, 0, 0, kFlagCond | kFlagAsap | condition(false, 0, true)),
+          end_()}},
+        {"branch before its trigger",
+         {timed(Op::kSync, 0, 5), jump_to(Op::kBranch, 0, 3, condition(false, 1, false)), timed(Op::kTrigger, 1, 10),
+          end_()}},
+    };
+    for (const auto& [what, prog] : cases) {
+      b.upload_instructions(prog);
+      SeqStimulus st;
+      st.add(0, SeqStimulus::kReadout, 0, true);  // a stray result does not make it legal
+      st.add(0, SeqStimulus::kReadout, 1, true);
+      Observed o;
+      b.run(st, opt, o, "no trigger: " + what);
+      check(b.m().aborted && b.m().abort_cause == 4 && b.m().pc == 1 && o.end_cycle == 2,
+            "no trigger: " + what + ": ILLEGAL at pc 1 in cycle 1");
+    }
+  }
 }
 
 // ------------------------------------------------------------------ random programs
@@ -602,6 +727,26 @@ struct Gen {
   std::mt19937 rng;
   std::vector<Instruction> p;
   std::uint32_t cur = 10;  // time cursor relative to tref: pulses mostly in order (some late)
+  bool triggered[kReadouts] = {};  // a TRIGGER of the readout precedes in program order
+  // A readout with an earlier TRIGGER (so a condition on it is legal), or -1.
+  int old_readout() {
+    unsigned n = 0;
+    for (bool t : triggered) n += t;
+    if (n == 0) return -1;
+    unsigned pick = uni(0, n - 1);
+    for (unsigned r = 0; r < kReadouts; ++r)
+      if (triggered[r] && pick-- == 0) return static_cast<int>(r);
+    return -1;
+  }
+  Instruction trigger(unsigned r, std::uint32_t t) {
+    triggered[r] = true;
+    return timed(Op::kTrigger, r, t);
+  }
+  std::uint8_t cond_flags(unsigned r) {
+    std::uint8_t fl = static_cast<std::uint8_t>(kFlagCond | condition(false, r, uni(0, 1)));
+    if (uni(0, 1)) fl |= kFlagAsap;
+    return fl;
+  }
   std::uint32_t next_t() {
     const std::uint32_t t = uni(0, 15) == 0 ? uni(0, cur + 1) : cur + uni(0, 25);
     cur += uni(0, 20);
@@ -621,12 +766,16 @@ struct Gen {
     return pulse(uni(0, kChannels - 1), t, addr, len, amp, static_cast<std::uint16_t>(uni(0, 65535)), freq, flags);
   }
   void pulses(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) p.push_back(rpulse(next_t()));
+    for (unsigned i = 0; i < n; ++i) {
+      // Now and then a conditional pulse on an older TRIGGER (possibly several TRIGGERs back).
+      const int r = uni(0, 7) == 0 ? old_readout() : -1;
+      p.push_back(r < 0 ? rpulse(next_t()) : rpulse(next_t(), cond_flags(static_cast<unsigned>(r))));
+    }
   }
   void build(bool decoder) {
     const unsigned blocks = uni(3, 12);
     for (unsigned bl = 0; bl < blocks; ++bl) {
-      switch (uni(0, 6)) {
+      switch (uni(0, 7)) {
         case 0: pulses(uni(1, 6)); break;
         case 1: {  // loop
           const unsigned k = uni(0, 3);
@@ -634,7 +783,7 @@ struct Gen {
           const auto top = static_cast<std::uint16_t>(p.size());
           const std::uint32_t c0 = cur;
           pulses(uni(1, 3));
-          if (uni(0, 1)) p.push_back(timed(Op::kTrigger, uni(0, kReadouts - 1), next_t()));
+          if (uni(0, 1)) p.push_back(trigger(uni(0, kReadouts - 1), next_t()));
           const std::uint32_t span = cur - c0 + uni(0, 40);
           cur = c0;
           sync(span);
@@ -643,17 +792,21 @@ struct Gen {
           break;
         }
         case 2: {  // measure, conditional pulse, branch
+          // The conditions are on this TRIGGER's readout or (1 in 3) on any readout triggered
+          // earlier; a second TRIGGER of the same readout may follow before them.
           const unsigned r = uni(0, kReadouts - 1);
-          p.push_back(timed(Op::kTrigger, r, next_t()));
+          p.push_back(trigger(r, next_t()));
+          if (uni(0, 3) == 0) p.push_back(trigger(uni(0, 1) ? r : uni(0, kReadouts - 1), next_t() + uni(0, 60)));
+          auto pick = [&] { return uni(0, 2) == 0 ? static_cast<unsigned>(old_readout()) : r; };
           if (uni(0, 1)) {
-            std::uint8_t fl = static_cast<std::uint8_t>(kFlagCond | condition(false, r, uni(0, 1)));
-            if (uni(0, 1)) fl |= kFlagAsap;
+            const std::uint8_t fl = cond_flags(pick());
             cur += 30;
             p.push_back(rpulse(next_t(), fl));
           }
+          if (uni(0, 3) == 0) p.push_back(trigger(r, next_t() + uni(0, 60)));  // measure again, e.g. reset then measure
           if (uni(0, 1)) {
             const auto br = p.size();
-            p.push_back(jump_to(Op::kBranch, 0, 0, condition(false, r, uni(0, 1))));
+            p.push_back(jump_to(Op::kBranch, 0, 0, condition(false, pick(), uni(0, 1))));
             cur += 40;
             const std::uint32_t c0 = cur;
             pulses(uni(1, 2));
@@ -673,8 +826,29 @@ struct Gen {
             std::uint8_t fl = static_cast<std::uint8_t>(kFlagCond | condition(true, 0, uni(0, 1)));
             if (uni(0, 1)) fl |= kFlagAsap;
             p.push_back(rpulse(next_t(), fl));
+          } else {
+            // A conditional pulse on an older TRIGGER; 1 in 8 on any readout (ILLEGAL when it
+            // has no earlier TRIGGER).
+            const int r = uni(0, 7) == 0 ? static_cast<int>(uni(0, kReadouts - 1)) : old_readout();
+            if (r >= 0) p.push_back(rpulse(next_t(), cond_flags(static_cast<unsigned>(r))));
           }
           break;
+        case 6: {  // a conditional pulse held behind a later pulse while newer results arrive
+          if (uni(0, 2) != 0) {
+            pulses(uni(1, 4));
+            break;
+          }
+          const unsigned c = uni(0, kChannels - 1), r = uni(0, kReadouts - 1);
+          Instruction hold = rpulse(cur + uni(100, 400));
+          hold.chan = static_cast<std::uint8_t>(c);
+          p.push_back(hold);
+          p.push_back(trigger(r, next_t()));
+          Instruction cp = rpulse(next_t(), cond_flags(r));
+          cp.chan = static_cast<std::uint8_t>(c);
+          p.push_back(cp);
+          for (unsigned i = 0, n = uni(2, 9); i < n; ++i) p.push_back(trigger(r, next_t()));  // > 7 may be stale
+          break;
+        }
         default: {  // a burst on one channel (queue full, late pulses)
           const unsigned c = uni(0, kChannels - 1);
           for (unsigned i = 0, n = uni(4, 12); i < n; ++i) {
@@ -691,7 +865,7 @@ struct Gen {
 };
 
 void random_programs(Bench& b, unsigned n) {
-  long pulses = 0, late = 0, aborted = 0, cycles = 0, beats = 0;
+  long pulses = 0, late = 0, aborted = 0, illegal = 0, cycles = 0, beats = 0, resolves = 0;
   for (unsigned seed = 1; seed <= n; ++seed) {
     const int before = g_failures;
     Gen g(seed * 7919u);
@@ -723,12 +897,15 @@ void random_programs(Bench& b, unsigned n) {
     pulses += r.pulse_count;
     late += r.late_count;
     aborted += r.aborted;
+    illegal += r.aborted && r.cause == AbortCause::kIllegal;
+    resolves += r.n_resolves;
     cycles += r.run_cycles;
     beats += o.beats_compared;
     if (g_failures != before) std::fprintf(stderr, "  (seed %u: %zu instructions)\n", seed, g.p.size());
   }
-  std::printf("random: %u programs, %ld run cycles, %ld beats compared, %ld pulses, %ld late, %ld aborted\n", n, cycles, beats,
-              pulses, late, aborted);
+  std::printf("random: %u programs, %ld run cycles, %ld beats compared, %ld pulses, %ld late, %ld aborted (%ld ILLEGAL), "
+              "%ld conditions resolved\n",
+              n, cycles, beats, pulses, late, aborted, illegal, resolves);
 }
 
 }  // namespace
