@@ -24,6 +24,13 @@ struct CompileOptions {
   std::string map;
 };
 
+struct RtlCliOptions {
+  std::vector<std::string> scenarios;
+  bool json = false;
+};
+void add_rtl_command(CLI::App& app, RtlCliOptions& o);
+int run_rtl(const RtlCliOptions& o);
+
 struct PulsesCliOptions {
   std::string file;
 };

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   qontos::cli::add_decode_command(app, decode);
   qontos::cli::PulsesCliOptions pulses;
   qontos::cli::add_pulses_command(app, pulses);
+  qontos::cli::RtlCliOptions rtl;
+  qontos::cli::add_rtl_command(app, rtl);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("ledger")) return qontos::cli::run_ledger(ledger);
   if (app.got_subcommand("decode")) return qontos::cli::run_decode(decode);
   if (app.got_subcommand("pulses")) return qontos::cli::run_pulses(pulses);
+  if (app.got_subcommand("rtl")) return qontos::cli::run_rtl(rtl);
   std::cout << app.help();
   return 0;
 }
