@@ -9,9 +9,10 @@
 // other native gate plays its envelope from `control.gates` on the qubit's drive channel at the
 // drive IF (two-qubit gates on their coupler's channel). Measurement: the readout tone on the
 // qubit's readout channel and a TRIGGER of its readout `trigger_delay_ns` later; the classical bit
-// remembers that readout. `reset`: a measurement and an X pulse conditioned on reading 1, played
+// remembers that readout and when the measurement ends. `reset`: a measurement and an X pulse conditioned on reading 1, played
 // as soon as the bit is known (active reset). `if (bit == v)` over gates on one qubit: conditional
-// pulses on that bit's readout, played as soon as it is known (feed-forward). Waveforms: one
+// pulses on that bit's readout, played as soon as it is known (feed-forward); for the schedule a
+// conditional gate occupies its qubit from the end of the measurement it waits for. Waveforms: one
 // envelope per distinct (shape, parameters, length), peak normalised to full scale, the gate's
 // amplitude in the instruction.
 #include "pulses/lower.h"
@@ -33,6 +34,7 @@ constexpr std::uint32_t kLeadCycles = 16;
 struct Condition {
   int readout = 0;
   bool value = true;
+  std::uint32_t ready = 0;  // cycle by which the measurement has ended (its bit is known)
 };
 
 class Lowering {
@@ -42,6 +44,7 @@ class Lowering {
     qubit_cursor_.assign(static_cast<std::size_t>(p.num_qubits), kLeadCycles);
     frame_.assign(static_cast<std::size_t>(p.num_qubits), 0.0);
     clbit_readout_.assign(static_cast<std::size_t>(p.num_clbits), -1);
+    clbit_ready_.assign(static_cast<std::size_t>(p.num_clbits), 0);
   }
 
   PulseProgram run() {
@@ -126,7 +129,7 @@ class Lowering {
     const auto it = ctl_.gates.find(g.name);
     if (it == ctl_.gates.end()) fail(line, "gate '" + g.name + "' has no pulse in the device's control.gates");
     const std::uint32_t beats = std::max<std::uint32_t>(1, cycles(dev_.gate_duration_ns.at(g.name)));
-    std::uint32_t t = 0;
+    std::uint32_t t = cond ? cond->ready : 0;  // a conditional gate plays once its bit is known
     for (int q : g.qubits) t = std::max(t, qubit_cursor_[static_cast<std::size_t>(q)]);
     if (g.qubits.size() == 1) {
       const int q = g.qubits[0];
@@ -154,6 +157,7 @@ class Lowering {
     check_time(trig, line);
     out_.instructions.push_back(seq::encode(seq::timed(seq::Op::kTrigger, static_cast<unsigned>(qc.readout), trig)));
     cur = t + std::max(beats, cycles(dev_.measure_duration_ns));
+    last_measure_end_ = cur;
     return qc.readout;
   }
 
@@ -185,7 +189,7 @@ class Lowering {
     const int c = single_bit(bit);
     const int r = clbit_readout_[static_cast<std::size_t>(c)];
     if (r < 0) fail(line, "an `if` on classical bit " + std::to_string(c) + ", which no earlier measurement wrote");
-    return Condition{r, value};
+    return Condition{r, value, clbit_ready_[static_cast<std::size_t>(c)]};
   }
 
   void lower(const ir::Op& op) {
@@ -194,8 +198,10 @@ class Lowering {
       gate(*g, line, nullptr);
     } else if (const auto* m = std::get_if<ir::MeasureOp>(&op.v)) {
       clbit_readout_[static_cast<std::size_t>(m->clbit)] = measure(m->qubit, line);
+      clbit_ready_[static_cast<std::size_t>(m->clbit)] = last_measure_end_;
     } else if (const auto* r = std::get_if<ir::ResetOp>(&op.v)) {
-      const Condition one{measure(r->qubit, line), true};
+      const int readout = measure(r->qubit, line);
+      const Condition one{readout, true, last_measure_end_};
       ir::GateOp x;
       x.name = "x";
       x.qubits = {r->qubit};
@@ -233,6 +239,8 @@ class Lowering {
   std::map<int, std::uint32_t> channel_cursor_;
   std::vector<double> frame_;
   std::vector<int> clbit_readout_;
+  std::vector<std::uint32_t> clbit_ready_;
+  std::uint32_t last_measure_end_ = 0;
   std::map<std::tuple<std::string, double, double, std::uint32_t>, std::uint32_t> waves_;
   std::vector<std::int16_t> samples_;
   PulseProgram out_;

@@ -82,6 +82,19 @@ TEST(LowerToPulses, MeasureResetAndFeedForward) {
   EXPECT_EQ(ins[5].chan, 1);
 }
 
+TEST(LowerToPulses, GatesAfterAConditionalGateWaitForItsMeasurement) {
+  const auto dev = rfsoc();
+  const auto ins = decoded(
+      compile(std::string(kHeader) + "c[0] = measure q[0];\nif (c[0] == 1) x q[1];\nc[1] = measure q[1];\n", dev));
+  // measure q0 at 16 (tone on ch2, 100 cycles); the X on q1 cannot start before 116; q1's
+  // measurement (tone on ch3) comes after the X's 8 cycles.
+  ASSERT_EQ(ins.size(), 6u);
+  EXPECT_EQ(ins[0].time, 16u);
+  EXPECT_EQ(ins[2].time, 116u);
+  EXPECT_EQ(ins[3].chan, 3);
+  EXPECT_EQ(ins[3].time, 124u);
+}
+
 TEST(LowerToPulses, UnsupportedProgramsAreRefusedWithTheLine) {
   const auto dev = rfsoc();
   auto error = [&](const std::string& body) {
