@@ -48,6 +48,25 @@ TEST_F(PulsesCli, CompileThenShow) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), std::string(std::istreambuf_iterator<char>(b), {}));
 }
 
+TEST_F(PulsesCli, CalibrationRecordChangesTheProgram) {
+  std::ofstream(path("cal.json")) << R"({"device": "rfsoc-2q", "pulse_amp": {"x": 0.45}})";
+  ASSERT_EQ(testing::qontos("compile " + path("ar.qasm") + " --device rfsoc-2q --emit pulses -o " + path("p.bin")).code, 0);
+  const auto c = testing::qontos("compile " + path("ar.qasm") + " --device rfsoc-2q --emit pulses --calibration " +
+                                 path("cal.json") + " -o " + path("c.bin"));
+  ASSERT_EQ(c.code, 0) << c.err;
+  const auto plain = testing::qontos("pulses show " + path("p.bin"));
+  const auto calibrated = testing::qontos("pulses show " + path("c.bin"));
+  EXPECT_NE(plain.out.find("amp 0.5000"), std::string::npos) << plain.out;  // the X pulses
+  EXPECT_EQ(calibrated.out.find("amp 0.5000"), std::string::npos) << calibrated.out;
+  EXPECT_NE(calibrated.out.find("amp 0.4500"), std::string::npos) << calibrated.out;
+  std::ofstream(path("bad.json")) << R"({"device": "rfsoc-2q", "pulse_amp": {"x": 2}})";
+  const auto bad = testing::qontos("compile " + path("ar.qasm") + " --device rfsoc-2q --emit pulses --calibration " +
+                                   path("bad.json") + " -o " + path("b.bin"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("pulse_amp.x: must be a number in [0, 1]"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(path("b.bin")));
+}
+
 TEST_F(PulsesCli, BadInputsExitTwoWithTheReason) {
   ASSERT_EQ(testing::qontos("compile " + path("ar.qasm") + " --device rfsoc-2q --emit pulses -o " + path("p.bin")).code, 0);
   std::string bytes;

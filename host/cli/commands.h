@@ -22,6 +22,7 @@ struct CompileOptions {
   std::vector<std::string> inputs;  // NAME=VALUE
   std::string partitioner = "auto";
   std::string map;
+  std::string calibration;  // --emit pulses: frequencies and amplitudes from a calibration record
 };
 
 struct RtlCliOptions {

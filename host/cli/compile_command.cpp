@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "device/calibration.h"
 #include "device/descriptor.h"
 #include "ir/emit_qasm3.h"
 #include "ir/serialise_json.h"
@@ -34,6 +35,8 @@ void add_compile_command(CLI::App& app, CompileOptions& o) {
                   "docs/formats/pulse-program.md; use -o)")
       ->check(CLI::IsMember({"json", "qasm3", "stats", "pulses"}));
   cmd->add_option("-o,--output", o.output, "Write the output to this file instead of standard output");
+  cmd->add_option("--calibration", o.calibration,
+                  "Calibration record (JSON, docs/BACKENDS.md) whose pulse frequencies and amplitudes --emit pulses uses");
   cmd->add_flag("--hashes", o.hashes, "Print each pass's name and the SHA-256 of its output");
   cmd->add_option("--seed", o.seed, "Seed for layout and routing trials");
   cmd->add_option("--partitioner", o.partitioner, "Partitioner for the partition pass: auto, greedy, spectral, manual")
@@ -55,6 +58,11 @@ int run_compile(const CompileOptions& o) {
   return run_reporting_errors(path, [&]() -> int {
     std::optional<device::Descriptor> dev;
     if (!o.device.empty()) dev = device::load_descriptor(o.device, device::default_devices_dir());
+    if (!o.calibration.empty()) {
+      if (o.emit != "pulses") throw passes::PassError("--calibration applies to --emit pulses");
+      if (dev && dev->control)
+        dev->control = device::calibrated_control(*dev, device::parse_calibration(*dev, read_text(o.calibration), o.calibration));
+    }
     passes::PassContext ctx;
     ctx.device = dev ? &*dev : nullptr;
     ctx.seed = o.seed;

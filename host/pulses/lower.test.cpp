@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "device/calibration.h"
 #include "device/descriptor.h"
 #include "passes/pass.h"
 #include "passes/pipeline.h"
@@ -93,6 +94,32 @@ TEST(LowerToPulses, GatesAfterAConditionalGateWaitForItsMeasurement) {
   EXPECT_EQ(ins[2].time, 116u);
   EXPECT_EQ(ins[3].chan, 3);
   EXPECT_EQ(ins[3].time, 124u);
+}
+
+TEST(LowerToPulses, CalibrationRecordMovesFrequenciesAndAmplitudes) {
+  auto dev = rfsoc();
+  const auto rec = device::parse_calibration(
+      dev, R"({"device": "rfsoc-2q", "qubits": [{"qubit": 0, "drive_if_mhz": 70.5, "t1_us": 90}], "pulse_amp": {"x": 0.48}})",
+      "cal.json");
+  dev.control = device::calibrated_control(dev, rec);
+  const auto ins = decoded(compile(std::string(kHeader) + "x q[0];\n", dev));
+  EXPECT_EQ(ins[0].freq, static_cast<std::uint32_t>(std::llround(0.0705 * 4294967296.0)));
+  EXPECT_EQ(ins[0].amp, static_cast<std::int16_t>(std::lround(0.48 * 32767)));
+  auto error = [&](const device::Descriptor& d, const std::string& json) {
+    try {
+      device::parse_calibration(d, json, "cal.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error(rfsoc(), R"({"qubits": [{"qubit": 1, "readout_if_mhz": 900}]})"),
+            "cal.json: qubits[0].readout_if_mhz: must be a number in [-500.000000, 500.000000] MHz");
+  EXPECT_EQ(error(rfsoc(), R"({"pulse_amp": {"rz": 0.1}})"),
+            "cal.json: pulse_amp.rz: is not a gate with a pulse in the control section of 'rfsoc-2q'");
+  EXPECT_EQ(error(device::load_descriptor("superconducting-grid-16", QONTOS_DEVICES_DIR),
+                  R"({"qubits": [{"qubit": 1, "drive_if_mhz": 10}]})"),
+            "cal.json: qubits[0].drive_if_mhz: 'superconducting-grid-16' has no control section, so no pulse frequencies");
 }
 
 TEST(LowerToPulses, UnsupportedProgramsAreRefusedWithTheLine) {

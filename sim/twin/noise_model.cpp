@@ -1,5 +1,7 @@
 #include "twin/noise_model.h"
 
+#include "device/calibration.h"
+
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -81,67 +83,15 @@ NoiseModel noise_model_from(const device::Descriptor& d) {
 
 void apply_calibration(NoiseModel& model, const device::Descriptor& d, const std::string& json_text,
                        const std::string& origin) {
-  auto fail = [&](const std::string& field, const std::string& problem) {
-    throw std::runtime_error(origin + ": " + field + ": " + problem);
-  };
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail("(document)", std::string("not valid JSON: ") + e.what());
-  }
-  if (!doc.is_object()) fail("(document)", "a calibration record must be a JSON object");
-  auto probability = [&](const nlohmann::json& v, const std::string& field) {
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) fail(field, "must be a number in [0, 1]");
-    return v.get<double>();
-  };
-  auto positive = [&](const nlohmann::json& v, const std::string& field) {
-    if (!v.is_number() || v.get<double>() <= 0) fail(field, "must be a positive number");
-    return v.get<double>();
-  };
-  for (const auto& [key, value] : doc.items()) {
-    if (key == "device") {
-      if (!value.is_string() || value.get<std::string>() != d.name)
-        fail("device", "the record is for '" + (value.is_string() ? value.get<std::string>() : value.dump()) +
-                           "', not for '" + d.name + "'");
-    } else if (key == "calibration_id") {
-      if (!value.is_string() || value.get<std::string>().empty()) fail(key, "must be a non-empty string");
-      model.calibration_id = value.get<std::string>();
-    } else if (key == "gate_fidelity") {
-      if (!value.is_object()) fail(key, "must be an object of gate name to fidelity");
-      for (const auto& [gate, f] : value.items()) {
-        if (!d.is_native(gate)) fail(key + "." + gate, "is not a native gate of '" + d.name + "'");
-        model.gate_error[gate] = 1 - probability(f, key + "." + gate);
-      }
-    } else if (key == "bell_pair_fidelity") {
-      model.bell_pair_error = 1 - probability(value, key);
-    } else if (key == "qubits") {
-      if (!value.is_array()) fail(key, "must be an array");
-      for (std::size_t i = 0; i < value.size(); ++i) {
-        const auto& q = value[i];
-        const std::string at = "qubits[" + std::to_string(i) + "]";
-        if (!q.is_object() || !q.contains("qubit") || !q["qubit"].is_number_integer())
-          fail(at, "needs an integer 'qubit'");
-        const int index = q["qubit"].get<int>();
-        if (index < 0 || index >= d.num_qubits)
-          fail(at + ".qubit", std::to_string(index) + " is not a qubit of '" + d.name + "'");
-        const auto u = static_cast<std::size_t>(index);
-        for (const auto& [field, v] : q.items()) {
-          if (field == "qubit") continue;
-          if (field == "t1_us")
-            model.t1_ns[u] = positive(v, at + ".t1_us") * 1000;
-          else if (field == "t2_us")
-            model.t2_ns[u] = positive(v, at + ".t2_us") * 1000;
-          else if (field == "readout_fidelity")
-            model.readout_error[u] = 1 - probability(v, at + ".readout_fidelity");
-          else
-            fail(at + "." + field, "unknown field");
-        }
-        if (model.t1_ns[u] > 0 && model.t2_ns[u] > 2 * model.t1_ns[u]) fail(at, "T2 cannot exceed 2*T1");
-      }
-    } else {
-      fail(key, "unknown field");
-    }
+  const device::CalibrationRecord rec = device::parse_calibration(d, json_text, origin);
+  if (!rec.calibration_id.empty()) model.calibration_id = rec.calibration_id;
+  for (const auto& [gate, f] : rec.gate_fidelity) model.gate_error[gate] = 1 - f;
+  if (rec.bell_pair_fidelity) model.bell_pair_error = 1 - *rec.bell_pair_fidelity;
+  for (const device::QubitCalibration& q : rec.qubits) {
+    const auto u = static_cast<std::size_t>(q.qubit);
+    if (q.t1_us) model.t1_ns[u] = *q.t1_us * 1000;
+    if (q.t2_us) model.t2_ns[u] = *q.t2_us * 1000;
+    if (q.readout_fidelity) model.readout_error[u] = 1 - *q.readout_fidelity;
   }
 }
 
