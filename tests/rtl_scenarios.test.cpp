@@ -61,6 +61,15 @@ TEST(RtlScenarios, HistogramsEqualTheMeasuredLatencies) {
   }
 }
 
+TEST(RtlScenarios, AllPrintsOneSummaryPerScenario) {
+  const auto r = testing::qontos("rtl all");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* line : {"sequencer: pass", "feedforward: pass, measurement bit to correction 4 cycles",
+                           "watchdog: pass", "histograms: pass"})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
 TEST(RtlScenarios, UnknownScenarioIsRefused) {
   const auto r = testing::qontos("rtl warp-drive --json");
   EXPECT_EQ(r.code, 2);
