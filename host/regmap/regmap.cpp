@@ -274,7 +274,6 @@ RegisterMap parse_register_map(std::string_view json_text, std::string_view file
     auto it = words.lower_bound(first_byte);
     if (it != words.end() && it->first < first_byte + bytes)
       r.fail(path, what + " overlaps " + it->second + " at " + hex32(static_cast<std::uint32_t>(it->first)));
-    return;
   };
 
   const json& blocks = r.required(doc, "", "blocks");
@@ -321,8 +320,7 @@ RegisterMap parse_register_map(std::string_view json_text, std::string_view file
       if (win.base % win.size != 0) r.fail(join(path, "base"), "must be aligned to the window's size");
       win.doc = r.text(r.required(j, path, "doc"), join(path, "doc"));
       claim(win.base, win.size, "window " + win.name, join(path, "base"));
-      words[win.base] = "window " + win.name;
-      // Mark the end too, so a later register inside the window is caught by lower_bound.
+      // Every word of the window, so that a later window overlapping it is caught by lower_bound.
       for (std::uint64_t a = win.base; a < std::uint64_t{win.base} + win.size; a += 4) words[a] = "window " + win.name;
       map.windows.push_back(std::move(win));
     }
