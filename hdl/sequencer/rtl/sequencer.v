@@ -105,6 +105,7 @@ module sequencer #(
   localparam integer LANES = SPC / 2;
   localparam integer LANE_BITS = $clog2(LANES);
   localparam integer QLOG = $clog2(QDEPTH);
+  localparam integer HW = 32 - QLOG;
   // Pulse queue entry: condition reference (readout trigger count at fetch), T, wave_addr,
   // wave_len, amp, phase, freq, flags.
   localparam integer QW = 32 + 32 + WAVE_LOG2 + 12 + 16 + 16 + 32 + 8;
@@ -124,6 +125,8 @@ module sequencer #(
   reg fetching;
   reg [PROG_LOG2:0] pc_r;
   reg [31:0] now;
+  reg [31:0] now_p1, now_p4;  // now + 1, now + LAT (registered copies: no adder before the compares)
+  reg [31:0] nmt;             // now - tref (WAIT compares it with the instruction's time)
   reg [31:0] tref;
   reg [95:0] cnt;  // four 24-bit loop counters
   wire abort_now;
@@ -167,7 +170,7 @@ module sequencer #(
   wire [15:0] itarget = ir[15:0];
   wire [31:0] it_abs = tref + {8'd0, itime};
   wire pc_oob = pc_r[PROG_LOG2];
-  wire [31:0] wait_diff = now - it_abs;  // < 0: WAIT stalls
+  wire [31:0] wait_diff = nmt - {8'd0, itime};  // = now - it_abs; < 0: WAIT stalls
   wire unused_wait = &{1'b0, wait_diff[30:0]};
   wire target_bad = (itarget >> PROG_LOG2) != 16'd0;
   wire ro_bad = !ifl[1] && ({2'b0, ifl[5:3]} >= NRO);
@@ -191,13 +194,29 @@ module sequencer #(
   wire [7:0] ans_pad;            // per readout: ro_valid answers a trigger in this cycle
   wire [7:0] rbit_pad;           // per readout: ro_bit
   wire [8*QDEPTH-1:0] hist_pad;  // per readout: bit of result n at [QDEPTH*r + (n-1) mod QDEPTH]
+  // d = received - k (mod 2^32) classified without a 32-bit subtract: split at QLOG bits, with the
+  // registered (received >> QLOG) - 1 and + 1 of each readout. [0]: 0 <= d < QDEPTH, [1]: d = -1.
+  wire [8*HW-1:0] rhm1_pad;      // per readout: (received >> QLOG) - 1
+  wire [8*HW-1:0] rhp1_pad;      // per readout: (received >> QLOG) + 1
+  function automatic [1:0] dflags(input [31:0] rcv, input [HW-1:0] rhm1, input [HW-1:0] rhp1, input [31:0] k);
+    reg [HW-1:0] rh, kh;
+    reg [QLOG-1:0] rl, kl;
+    begin
+      rh = rcv[31:QLOG];
+      rl = rcv[QLOG-1:0];
+      kh = k[31:QLOG];
+      kl = k[QLOG-1:0];
+      dflags[0] = (rh == kh && rl >= kl) || (rhm1 == kh && rl < kl);
+      dflags[1] = (&rl ? (kh == rhp1) : (kh == rh)) && kl == rl + QONE;
+    end
+  endfunction
   wire [2:0] iro = ifl[5:3];
   wire [31:0] iss_sel = iss_pad[32*iro+:32];
   wire no_trig = !ifl[1] && !seen_pad[iro];  // a readout condition with no earlier TRIGGER
   // BRANCH: refers to the last TRIGGER fetched (k = issued; received <= issued, never stale).
-  wire [31:0] b_d = rcv_pad[32*iro+:32] - iss_sel;
-  wire b_now = (&b_d) && ans_pad[iro];
-  wire b_avail = !b_d[31] && (b_d[30:0] >> QLOG) == 31'd0;
+  wire [1:0] b_df = dflags(rcv_pad[32*iro+:32], rhm1_pad[HW*iro+:HW], rhp1_pad[HW*iro+:HW], iss_sel);
+  wire b_now = b_df[1] && ans_pad[iro];
+  wire b_avail = b_df[0];
   wire [QLOG-1:0] b_slot = iss_sel[QLOG-1:0] - QONE;  // (k - 1) mod QDEPTH
   wire b_hbit = hist_pad[{iro, b_slot}];
   wire b_known = ifl[1] ? dknown : (b_avail || b_now);
@@ -270,6 +289,8 @@ module sequencer #(
   wire [READOUTS-1:0] t_full;
   wire [32*READOUTS-1:0] r_iss;
   wire [32*READOUTS-1:0] r_rcv;
+  wire [HW*READOUTS-1:0] r_rhm1;
+  wire [HW*READOUTS-1:0] r_rhp1;
   wire [READOUTS-1:0] r_seen;
   wire [READOUTS-1:0] r_ans;
   wire [QDEPTH*READOUTS-1:0] r_hist;
@@ -287,7 +308,7 @@ module sequencer #(
       assign r_freshreg[gr] = fresh;
       assign ro_trigger[gr] = trig;
       wire [31:0] head = tq[rd];
-      wire [31:0] slack = now + 32'd1 - head;  // >= 0: fire this cycle; > 0: late
+      wire [31:0] slack = now_p1 - head;  // now + 1 - T >= 0: fire this cycle; > 0: late
       assign t_fire[gr] = running && n != 0 && !slack[31];
       assign t_late[gr] = t_fire[gr] && slack != 32'd0;
       assign t_lateby[32*gr+:32] = slack;
@@ -296,10 +317,13 @@ module sequencer #(
       // Trigger / result sequence counts and the result history.
       reg [31:0] issued, fired, received;
       reg seen;
+      reg [HW-1:0] rhm1, rhp1;  // (received >> QLOG) - 1, + 1
       reg [QDEPTH-1:0] hist;
       wire ans = ro_valid[gr] && received != fired;  // a result answering a fired trigger
       assign r_iss[32*gr+:32] = issued;
       assign r_rcv[32*gr+:32] = received;
+      assign r_rhm1[HW*gr+:HW] = rhm1;
+      assign r_rhp1[HW*gr+:HW] = rhp1;
       assign r_seen[gr] = seen;
       assign r_ans[gr] = ans;
       assign r_hist[QDEPTH*gr+:QDEPTH] = hist;
@@ -310,6 +334,8 @@ module sequencer #(
           issued <= 32'd0;
           fired <= 32'd0;
           received <= 32'd0;
+          rhm1 <= {HW{1'b1}};
+          rhp1 <= {{(HW - 1) {1'b0}}, 1'b1};
           seen <= 1'b0;
         end else begin
           if (push) begin
@@ -318,6 +344,10 @@ module sequencer #(
           end
           if (pop) fired <= fired + 32'd1;
           if (ans) received <= received + 32'd1;
+          if (ans && (&received[QLOG-1:0])) begin
+            rhm1 <= rhm1 + 1'b1;
+            rhp1 <= rhp1 + 1'b1;
+          end
         end
         if (ans) hist[received[QLOG-1:0]] <= ro_bit[gr];
       end
@@ -345,6 +375,8 @@ module sequencer #(
         if (!rst) begin
           assert (n <= QFULL);
           assert (!(push && n == QFULL && !pop));
+          assert (rhm1 == received[31:QLOG] - 1'b1);
+          assert (rhp1 == received[31:QLOG] + 1'b1);
         end
       end
 `endif
@@ -354,6 +386,7 @@ module sequencer #(
   integer i;
   reg [7:0] sp, ap, bp;
   reg [8*32-1:0] ip, rp;
+  reg [8*HW-1:0] hm, hq;
   reg [8*QDEPTH-1:0] hp;
   reg [15:0] qf, tf;
   always @(*) begin
@@ -362,6 +395,8 @@ module sequencer #(
     bp = 8'd0;
     ip = {(8 * 32) {1'b0}};
     rp = {(8 * 32) {1'b0}};
+    hm = {(8 * HW) {1'b0}};
+    hq = {(8 * HW) {1'b0}};
     hp = {(8 * QDEPTH) {1'b0}};
     tf = 16'hFFFF;
     for (i = 0; i < READOUTS; i = i + 1) begin
@@ -370,6 +405,8 @@ module sequencer #(
       bp[i] = ro_bit[i];
       ip[32*i+:32] = r_iss[32*i+:32];
       rp[32*i+:32] = r_rcv[32*i+:32];
+      hm[HW*i+:HW] = r_rhm1[HW*i+:HW];
+      hq[HW*i+:HW] = r_rhp1[HW*i+:HW];
       hp[QDEPTH*i+:QDEPTH] = r_hist[QDEPTH*i+:QDEPTH];
       tf[i] = t_full[i];
     end
@@ -379,6 +416,8 @@ module sequencer #(
   assign rbit_pad = bp;
   assign iss_pad = ip;
   assign rcv_pad = rp;
+  assign rhm1_pad = hm;
+  assign rhp1_pad = hq;
   assign hist_pad = hp;
   assign tfull_pad = tf;
 
@@ -413,9 +452,11 @@ module sequencer #(
       wire h_cond = h_fl[0];
       wire [2:0] h_ro = h_fl[5:3];
       wire [31:0] h_d = rcv_pad[32*h_ro+:32] - h_ref;  // results received since result k
-      wire h_now = (&h_d) && ans_pad[h_ro];          // result k arrives in this cycle
-      wire h_avail = !h_d[31] && (h_d[30:0] >> QLOG) == 31'd0;  // result k in the history
-      wire h_old = !h_d[31] && (h_d[30:0] >> QLOG) != 31'd0;    // result k overwritten
+      wire [1:0] h_df = dflags(rcv_pad[32*h_ro+:32], rhm1_pad[HW*h_ro+:HW], rhp1_pad[HW*h_ro+:HW], h_ref);
+      wire h_now = h_df[1] && ans_pad[h_ro];  // result k arrives in this cycle (d = -1)
+      wire h_avail = h_df[0];                 // result k in the history (0 <= d < QDEPTH)
+      wire h_old = !h_d[31] && !h_df[0];      // result k overwritten (d >= QDEPTH)
+      wire unused_hd = &{1'b0, h_d[30:0]};
       wire [QLOG-1:0] h_slot = h_ref[QLOG-1:0] - QONE;  // (k - 1) mod QDEPTH
       wire h_hbit = hist_pad[{h_ro, h_slot}];
       wire h_known = h_fl[1] ? dknown : (h_avail || h_now);
@@ -434,7 +475,7 @@ module sequencer #(
       reg [31:0] p_acc, p_freq;
       reg [15:0] p_amp;
       wire free = !p_act || p_rem == 12'd1;
-      wire [31:0] slack = now + LAT32 - h_t;  // >= 0: due; > 0: late
+      wire [31:0] slack = now_p4 - h_t;  // now + LAT - T >= 0: due; > 0: late
       wire due = h_asap || !slack[31];
       wire launch = play_ok && adv && free && due;
       assign c_launch[gc] = launch;
@@ -446,7 +487,7 @@ module sequencer #(
       assign c_full[gc] = n == QFULL;
       wire push = f_go && f_push && ich == CID;
       wire pop = (launch || dropping) && !abort_now;
-      wire [31:0] start_samp = (now + LAT32) * SPC32;
+      wire [31:0] start_samp = now_p4 * SPC32;
       always @(posedge clk) begin
         if (push) q[wr] <= f_entry;
         if (rst || start || abort_now) begin
@@ -611,6 +652,15 @@ module sequencer #(
   assign abort_now = running && (sw_abort || wd_abort || late_abort || f_illegal || stale_abort);
   wire [2:0] cause_now = sw_abort ? CAUSE_SOFTWARE : wd_abort ? CAUSE_WATCHDOG : late_abort ? CAUSE_LATE : CAUSE_ILLEGAL;
   wire done_now = running && !fetching && (&c_idle) && (&t_empty);
+  // Carry-select: the upper 28 bits' increment does not wait for the launch / late decisions.
+  wire [4:0] lc_lo = {1'b0, late_count[3:0]} + {1'b0, n_late};
+  wire [27:0] lc_hi1 = late_count[31:4] + 28'd1;
+  wire [31:0] late_count_nx = {lc_lo[4] ? lc_hi1 : late_count[31:4], lc_lo[3:0]};
+  wire [4:0] pu_lo = {1'b0, pulses[3:0]} + {1'b0, n_launch};
+  wire [27:0] pu_hi1 = pulses[31:4] + 28'd1;
+  wire [31:0] pulses_nx = {pu_lo[4] ? pu_hi1 : pulses[31:4], pu_lo[3:0]};
+  wire [31:0] nmt_inc = nmt + 32'd1;                     // now + 1 - tref
+  wire [31:0] nmt_sync = nmt_inc - {8'd0, itime};       // now + 1 - (tref + time): SYNC
 
   always @(posedge clk) begin
     irq_done_set <= 1'b0;
@@ -624,6 +674,9 @@ module sequencer #(
       abort_cause <= 3'd0;
       pc_r <= {(PROG_LOG2 + 1) {1'b0}};
       now <= 32'd0;
+      now_p1 <= 32'd1;
+      now_p4 <= LAT32;
+      nmt <= 32'd0;
       tref <= 32'd0;
       cnt <= 96'd0;
       pulses <= 32'd0;
@@ -639,6 +692,9 @@ module sequencer #(
       abort_cause <= 3'd0;
       pc_r <= {(PROG_LOG2 + 1) {1'b0}};
       now <= 32'd0;
+      now_p1 <= 32'd1;
+      now_p4 <= LAT32;
+      nmt <= 32'd0;
       tref <= 32'd0;
       cnt <= 96'd0;
       pulses <= 32'd0;
@@ -648,8 +704,11 @@ module sequencer #(
       first_late_valid <= 1'b0;
     end else if (running) begin
       now <= now + 32'd1;
+      now_p1 <= now_p1 + 32'd1;
+      now_p4 <= now_p4 + 32'd1;
+      nmt <= (!abort_now && f_go && f_sync) ? nmt_sync : nmt_inc;
       if (any_late) begin
-        late_count <= late_count + {28'd0, n_late};
+        late_count <= late_count_nx;
         late_set <= late_mask;
         irq_late_set <= 1'b1;
         if (!first_late_valid) begin
@@ -664,7 +723,7 @@ module sequencer #(
         aborted <= 1'b1;
         abort_cause <= cause_now;
       end else begin
-        pulses <= pulses + {28'd0, n_launch};
+        pulses <= pulses_nx;
         if (done_now) begin
           running <= 1'b0;
           done <= 1'b1;
@@ -702,6 +761,13 @@ module sequencer #(
   end
 
 `ifndef SYNTHESIS
+  always @(posedge clk) begin
+    if (!rst) begin
+      assert (now_p1 == now + 32'd1);
+      assert (now_p4 == now + LAT32);
+      assert (nmt == now - tref);
+    end
+  end
   initial begin
     assert (CHANNELS >= 1 && CHANNELS <= 8);
     assert (READOUTS >= 1 && READOUTS <= 8);
