@@ -690,7 +690,7 @@ constexpr std::uint32_t put(std::uint32_t reg, std::uint32_t value) {
 }  // namespace count
 }  // namespace readout
 
-// WATCHDOG: Latency-budget watchdog: each stage of the measurement-to-pulse path has a cycle budget; an overrun aborts the run and is latched here. Stages: 0 READOUT (trigger to measurement bit), 1 DECODE (last syndrome beat to decoder result), 2 DISPATCH (measurement bit to conditional pulse chosen), 3 DAC (pulse chosen to first sample accepted by the DAC stream).
+// WATCHDOG: Latency-budget watchdog: each stage of the measurement-to-pulse path has a cycle budget; an overrun aborts the run and is latched here. Stages: 0 READOUT (trigger to measurement bit), 1 DECODE (last syndrome beat to decoder result), 2 DISPATCH (a conditional pulse that will play has its bit at the head of its queue, to its launch), 3 DAC (a pulse's launch to its first sample accepted by the DAC stream). One timing per stage is in flight (the earliest event); docs/latency-budget.md.
 namespace watchdog {
 inline constexpr std::uint32_t kBase = 0x00000300u;
 
