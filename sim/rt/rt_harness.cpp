@@ -10,7 +10,7 @@ namespace qontos::sim::rt {
 
 namespace R = qontos::rt_regs;
 
-RtHarness::RtHarness() : top_(std::make_unique<Vrt_top>()) {
+RtHarness::RtHarness() : top_(std::make_unique<Vrt_top>()), axi_(*top_, [this] { tick(); }) {
   top_->rst_n = 0;
   top_->m_dac_tready = static_cast<std::uint8_t>((1u << kChannels) - 1);
   for (int i = 0; i < 4; ++i) tick();
@@ -40,7 +40,7 @@ void RtHarness::drive_inputs() {
   top_->s_adc_tdata[2] = static_cast<std::uint32_t>(data[1]);
   top_->s_adc_tdata[3] = static_cast<std::uint32_t>(data[1] >> 32);
   top_->s_adc_tvalid = static_cast<std::uint8_t>((1u << kReadouts) - 1);
-  // Decoder stub.
+  // The scheduled decoder events.
   top_->dec_start = 0;
   top_->dec_valid = 0;
   top_->dec_result = 0;
@@ -93,64 +93,22 @@ void RtHarness::idle(unsigned n) {
 }
 
 std::uint64_t RtHarness::write(std::uint32_t address, std::uint32_t value) {
-  top_->s_axi_awaddr = static_cast<std::uint16_t>(address);
-  top_->s_axi_wdata = value;
-  top_->s_axi_wstrb = 0xF;
-  top_->s_axi_awvalid = 1;
-  top_->s_axi_wvalid = 1;
-  bool aw = false, w = false;
-  for (int guard = 0; !(aw && w); ++guard) {
-    if (guard > 100) throw std::runtime_error("rt harness: AXI write to " + std::to_string(address) + " hangs");
-    top_->clk = 0;
-    top_->eval();
-    const bool aw_fire = top_->s_axi_awvalid && top_->s_axi_awready;
-    const bool w_fire = top_->s_axi_wvalid && top_->s_axi_wready;
-    tick();
-    aw |= aw_fire;
-    w |= w_fire;
-    if (aw) top_->s_axi_awvalid = 0;
-    if (w) top_->s_axi_wvalid = 0;
-  }
-  const std::uint64_t performed = cycle_;  // the cycle after both were taken
-  top_->s_axi_bready = 1;
-  for (int guard = 0;; ++guard) {
-    if (guard > 100) throw std::runtime_error("rt harness: no write response");
-    top_->clk = 0;
-    top_->eval();
-    const bool done = top_->s_axi_bvalid;
-    const std::uint8_t resp = top_->s_axi_bresp;
-    tick();
-    if (done) {
-      if (resp != 0) throw std::runtime_error("rt harness: write to " + std::to_string(address) + " answered SLVERR");
-      break;
-    }
-  }
-  top_->s_axi_bready = 0;
+  std::uint64_t performed = 0;
+  hdl::regs::AxiWriteOptions o;
+  o.during_write = [&](bool before) {
+    if (before) performed = cycle_;  // the cycle after both were taken
+  };
+  const auto r = axi_.write(address, value, o);
+  if (!r.problem.empty()) throw std::runtime_error("rt harness: " + r.problem);
+  if (r.resp != 0) throw std::runtime_error("rt harness: write to " + std::to_string(address) + " answered SLVERR");
   return performed;
 }
 
 std::uint32_t RtHarness::read(std::uint32_t address) {
-  top_->s_axi_araddr = static_cast<std::uint16_t>(address);
-  top_->s_axi_arvalid = 1;
-  for (int guard = 0;; ++guard) {
-    if (guard > 100) throw std::runtime_error("rt harness: AXI read hangs");
-    top_->clk = 0;
-    top_->eval();
-    const bool fire = top_->s_axi_arready;
-    tick();
-    if (fire) break;
-  }
-  top_->s_axi_arvalid = 0;
-  top_->s_axi_rready = 1;
-  top_->clk = 0;
-  top_->eval();
-  if (!top_->s_axi_rvalid) throw std::runtime_error("rt harness: no read data");
-  const std::uint32_t data = top_->s_axi_rdata;
-  const std::uint8_t resp = top_->s_axi_rresp;
-  tick();
-  top_->s_axi_rready = 0;
-  if (resp != 0) throw std::runtime_error("rt harness: read of " + std::to_string(address) + " answered SLVERR");
-  return data;
+  const auto r = axi_.read(address);
+  if (!r.problem.empty()) throw std::runtime_error("rt harness: " + r.problem);
+  if (r.resp != 0) throw std::runtime_error("rt harness: read of " + std::to_string(address) + " answered SLVERR");
+  return r.data;
 }
 
 void RtHarness::upload(const pulses::PulseProgram& p) {

@@ -1,8 +1,10 @@
 // A cycle-level harness around the verilated real-time path (hdl/rt/rtl/rt_top.v): an AXI4-Lite
-// master that talks to the register map the way firmware does, a stimulus model for the ADC
-// streams (a qubit's readout blob per measurement), a stub for the decoder's events, and a record
-// of every observable event (measurement strobes, timing taps, pulse starts on the DAC streams,
-// the interrupt line) with its cycle. Only built with Verilator (QONTOS_HAVE_RT_MODEL).
+// master (hdl/regs/tb/axi_lite_master.h) that talks to the register map the way firmware does, a
+// stimulus model for the ADC streams (a qubit's readout blob per measurement), scheduled decoder
+// events (the decoder sits outside rt_top: a scenario chooses when its syndrome ends and when its
+// result comes, which is what the watchdog and the histograms time), and a record of every
+// observable event (measurement strobes, timing taps, pulse starts on the DAC streams, the
+// interrupt line) with its cycle. Only built with Verilator (QONTOS_HAVE_RT_MODEL).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "pulses/program_file.h"
+#include "regs/tb/axi_lite_master.h"
 
 class Vrt_top;
 
@@ -65,7 +68,8 @@ class RtHarness {
 
   ReadoutStimulus stimulus[kReadouts];
   std::uint32_t readout_delay_beats[kReadouts] = {0, 0};  // mirrors READOUT.DELAY for the stimulus
-  // Decoder stub: dec_start at cycle s, dec_valid (result bit) at cycle v.
+  // The decoder's events as the scenario schedules them: dec_start at cycle s, dec_valid (with the
+  // result bit) at cycle v.
   struct DecoderEvent {
     std::uint64_t start = 0, valid = 0;
     bool result = false;
@@ -92,6 +96,7 @@ class RtHarness {
   void sample_outputs();
 
   std::unique_ptr<Vrt_top> top_;
+  hdl::regs::AxiLiteMaster<Vrt_top> axi_;
   std::uint64_t cycle_ = 0;
   std::mt19937 rng_{12345};
   unsigned measured_[kReadouts] = {0, 0};  // triggers seen per readout

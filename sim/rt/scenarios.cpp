@@ -182,7 +182,7 @@ json scenario_feedforward() {
     if (played) run["cycles"] = cycles;
     runs.push_back(run);
   }
-  // The same path conditioned on the decoder's result (driven by the harness's decoder stub).
+  // The same path conditioned on the decoder's result (the harness plays the decoder's events, as the decoder is outside the top).
   long long dec_cycles = -1;
   {
     RtHarness h;

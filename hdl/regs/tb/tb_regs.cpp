@@ -11,6 +11,7 @@
 #include <string>
 
 #include "Vqontos_rt_regs.h"
+#include "regs/tb/axi_lite_master.h"
 #include "regmap/qontos_rt_regs.h"
 #include "verilated.h"
 
@@ -84,81 +85,32 @@ class Bus {
   }
   int delay() { return random_delays ? static_cast<int>(rng() % 4) : 0; }
 
-  // order 0: address and data together; 1: address first; 2: data first.
-  // during_write (optional) is called before, and with false after, the clock edge that performs
-  // the write: the one after both address and data were taken.
+  // order 0: address and data together; 1: address first; 2: data first. during_write (optional)
+  // is called before, and with false after, the clock edge that performs the write.
   std::uint8_t write(std::uint32_t addr, std::uint32_t data, std::uint8_t strb = 0xF, int order = 0,
                      void (*during_write)(Vqontos_rt_regs&, bool) = nullptr) {
-    bool aw_done = false, w_done = false;
-    int wait_w = order == 1 ? 2 + delay() : 0, wait_aw = order == 2 ? 2 + delay() : 0;
-    for (int guard = 0; !(aw_done && w_done); ++guard) {
-      check(guard < 100, "write handshake hangs at " + hex(addr));
-      if (guard >= 100) return 0xFF;
-      m_.s_axi_awvalid = !aw_done && wait_aw == 0;
-      m_.s_axi_awaddr = static_cast<std::uint16_t>(addr);
-      m_.s_axi_wvalid = !w_done && wait_w == 0;
-      m_.s_axi_wdata = data;
-      m_.s_axi_wstrb = strb;
-      m_.eval();
-      const bool aw_fire = m_.s_axi_awvalid && m_.s_axi_awready;
-      const bool w_fire = m_.s_axi_wvalid && m_.s_axi_wready;
-      tick();
-      aw_done |= aw_fire;
-      w_done |= w_fire;
-      if (wait_aw) --wait_aw;
-      if (wait_w) --wait_w;
-    }
-    m_.s_axi_awvalid = 0;
-    m_.s_axi_wvalid = 0;
-    if (during_write) {
-      during_write(m_, true);
-      tick();
-      during_write(m_, false);
-      m_.eval();
-      check(m_.s_axi_bvalid, "write at " + hex(addr) + " not performed the cycle after its handshakes");
-    }
-    for (int d = delay(); d > 0; --d) tick();  // response stalled by the master
-    m_.s_axi_bready = 1;
-    for (int guard = 0;; ++guard) {
-      m_.eval();
-      if (m_.s_axi_bvalid) break;
-      check(guard < 100, "no write response at " + hex(addr));
-      if (guard >= 100) return 0xFF;
-      tick();
-    }
-    const std::uint8_t resp = m_.s_axi_bresp;
-    tick();
-    m_.s_axi_bready = 0;
-    return resp;
+    qontos::hdl::regs::AxiWriteOptions o;
+    o.strb = strb;
+    o.order = order;
+    o.first_wait = order == 1 || order == 2 ? delay() : 0;
+    o.response_stall = delay();
+    if (during_write) o.during_write = [this, during_write](bool on) { during_write(m_, on); };
+    const auto r = master_.write(addr, data, o);
+    check(r.problem.empty(), r.problem);
+    return r.resp;
   }
 
   std::uint32_t read(std::uint32_t addr, std::uint8_t* resp_out = nullptr) {
-    m_.s_axi_araddr = static_cast<std::uint16_t>(addr);
-    m_.s_axi_arvalid = 1;
-    for (int guard = 0;; ++guard) {
-      m_.eval();
-      const bool fire = m_.s_axi_arready;
-      tick();
-      if (fire) break;
-      check(guard < 100, "read address never accepted at " + hex(addr));
-      if (guard >= 100) return 0;
-    }
-    m_.s_axi_arvalid = 0;
-    for (int d = delay(); d > 0; --d) tick();
-    m_.s_axi_rready = 1;
-    m_.eval();
-    check(m_.s_axi_rvalid, "no read data at " + hex(addr));
-    const std::uint32_t data = m_.s_axi_rdata;
-    const std::uint8_t resp = m_.s_axi_rresp;
-    tick();
-    m_.s_axi_rready = 0;
-    if (resp_out) *resp_out = resp;
-    else check(resp == kOkay, "read of " + hex(addr) + " answered " + std::to_string(resp));
-    return data;
+    const auto r = master_.read(addr, delay());
+    check(r.problem.empty(), r.problem);
+    if (resp_out) *resp_out = r.resp;
+    else check(r.resp == kOkay, "read of " + hex(addr) + " answered " + std::to_string(r.resp));
+    return r.data;
   }
 
  private:
   Vqontos_rt_regs& m_;
+  qontos::hdl::regs::AxiLiteMaster<Vqontos_rt_regs> master_{m_, [this] { tick(); }};
 };
 
 void check_reset_values(Bus& bus) {

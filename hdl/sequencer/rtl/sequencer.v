@@ -666,27 +666,9 @@ module sequencer #(
     irq_done_set <= 1'b0;
     irq_late_set <= 1'b0;
     late_set <= 8'd0;
-    if (rst) begin
-      running <= 1'b0;
-      fetching <= 1'b0;
-      done <= 1'b0;
-      aborted <= 1'b0;
-      abort_cause <= 3'd0;
-      pc_r <= {(PROG_LOG2 + 1) {1'b0}};
-      now <= 32'd0;
-      now_p1 <= 32'd1;
-      now_p4 <= LAT32;
-      nmt <= 32'd0;
-      tref <= 32'd0;
-      cnt <= 96'd0;
-      pulses <= 32'd0;
-      late_count <= 32'd0;
-      first_late_cycles <= 24'd0;
-      first_late_channel <= 4'd0;
-      first_late_valid <= 1'b0;
-    end else if (start) begin
-      running <= 1'b1;
-      fetching <= 1'b1;
+    if (rst || start) begin  // reset, or a new run: the same state, running only for a run
+      running <= !rst;
+      fetching <= !rst;
       done <= 1'b0;
       aborted <= 1'b0;
       abort_cause <= 3'd0;
